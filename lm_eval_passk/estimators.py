@@ -1,0 +1,45 @@
+"""The one pass@k / maj@k implementation: exact integer arithmetic, no lm_eval import."""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+from math import comb
+from typing import Sequence
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k of one problem with ``c`` correct answers among ``n`` samples.
+
+    ``1 - C(n-c, k) / C(n, k)``, computed on exact integers and rounded once, so it
+    stays exact for n in the thousands where float binomials overflow or cancel.
+    """
+    if not 0 <= c <= n:
+        raise ValueError(f"need 0 <= c <= n, got n={n}, c={c}")
+    if not 1 <= k <= n:
+        raise ValueError(f"pass@{k} needs at least {k} samples per problem, got n={n}")
+    return float(1 - Fraction(comb(n - c, k), comb(n, k)))
+
+
+def default_ks(n: int) -> list[int]:
+    """Powers of two up to ``n``, and ``n`` itself."""
+    ks, k = [], 1
+    while k <= n:
+        ks.append(k)
+        k *= 2
+    if ks[-1] != n:
+        ks.append(n)
+    return ks
+
+
+def majority_correct(answers: Sequence[str | None], verdicts: Sequence[bool]) -> bool:
+    """Whether the most frequent extracted answer is correct (ties: first seen wins).
+
+    Samples without an answer do not vote; a problem with no answer at all scores 0.
+    """
+    votes = Counter(a for a in answers if a is not None)
+    if not votes:
+        return False
+    top = max(votes.values())
+    winner = next(a for a in answers if a is not None and votes[a] == top)
+    return verdicts[answers.index(winner)]

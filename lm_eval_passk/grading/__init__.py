@@ -1,0 +1,1 @@
+"""Graders: an extracted answer and a gold answer in, a verdict out."""

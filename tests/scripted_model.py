@@ -1,0 +1,64 @@
+"""A scripted stand-in for a model, so the real lm-eval CLI can run with answers we
+control.
+
+Every fixture problem asks for a sum, ``What is A + B? [solve rate r/8]``. The model
+answers the j-th copy of a prompt (j = 0, 1, ...) correctly when ``j % 8 < r`` and
+wrongly otherwise, cycling through answer styles, so a problem sampled n times has
+exactly ``sum(j % 8 < r for j in range(n))`` correct answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from lm_eval.api.model import LM
+from lm_eval.api.registry import register_model
+
+PROBLEM = re.compile(r"What is (\d+) \+ (\d+)\? \[solve rate (\d)/8\]")
+CORRECT_STYLES = (
+    "We add the numbers step by step. So the total is $\\boxed{{{x}}}$.",
+    "Adding gives {x}. The answer is {x}.",
+    "Let me think.\n\nFinal answer: $\\boxed{{\\dfrac{{{x2}}}{{2}}}}$",
+)
+WRONG_STYLES = (
+    "I believe the sum is \\boxed{{{w}}}.",
+    "Hmm, I am not sure how to do this one.",
+    "The answer is {w}.",
+)
+
+
+def correct_count(rate: int, n: int) -> int:
+    return sum(j % 8 < rate for j in range(n))
+
+
+def respond(prompt: str, copy: int) -> str:
+    match = PROBLEM.search(prompt)
+    if match is None:  # not one of ours (a stock task): answer something fixed
+        return "The answer is 0."
+    a, b, rate = (int(g) for g in match.groups())
+    x = a + b
+    if copy % 8 < rate:
+        return CORRECT_STYLES[copy % len(CORRECT_STYLES)].format(x=x, x2=2 * x)
+    return WRONG_STYLES[copy % len(WRONG_STYLES)].format(w=x + 1 + copy % 3)
+
+
+@register_model("passk-scripted")
+class ScriptedLM(LM):
+    def __init__(self, **kwargs) -> None:
+        super().__init__()
+        self.seen: Counter[str] = Counter()
+
+    def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+        out = []
+        for request in requests:
+            prompt = request.args[0]
+            out.append(respond(prompt, self.seen[prompt]))
+            self.seen[prompt] += 1
+        return out
+
+    def loglikelihood(self, requests, disable_tqdm: bool = False):
+        raise NotImplementedError("the scripted model only generates")
+
+    def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
+        raise NotImplementedError("the scripted model only generates")
