@@ -33,13 +33,24 @@ def default_ks(n: int) -> list[int]:
 
 
 def majority_correct(answers: Sequence[str | None], verdicts: Sequence[bool]) -> bool:
-    """Whether the most frequent extracted answer is correct (ties: first seen wins).
+    """Whether majority voting over the samples picks a correct answer.
 
-    Samples without an answer do not vote; a problem with no answer at all scores 0.
+    Correct answers are all equivalent to the gold, so they vote as one; wrong answers
+    vote by their text. Samples without an answer do not vote; a tie goes to the
+    answer seen first.
     """
-    votes = Counter(a for a in answers if a is not None)
+    votes: Counter[object] = Counter()
+    first_seen: dict[object, int] = {}
+    for i, (answer, correct) in enumerate(zip(answers, verdicts, strict=True)):
+        if answer is None:
+            continue
+        key = _CORRECT if correct else answer
+        votes[key] += 1
+        first_seen.setdefault(key, i)
     if not votes:
         return False
-    top = max(votes.values())
-    winner = next(a for a in answers if a is not None and votes[a] == top)
-    return verdicts[answers.index(winner)]
+    winner = max(votes, key=lambda key: (votes[key], -first_seen[key]))
+    return winner is _CORRECT
+
+
+_CORRECT = object()

@@ -5,13 +5,15 @@ plugin entry point for tasks):
   with no ``--include_path``;
 * a group whose tasks are all pass@k tasks aggregates exactly the metrics every one of
   its tasks reports (n, and so the k list, differ per benchmark);
-* our configuration errors end the CLI with one line instead of a traceback.
+* our configuration errors, unknown ``passk_*`` names and malformed JSON arguments
+  end the CLI with one line instead of a traceback.
 
 Each patch marks what it wrapped, so applying it twice changes nothing.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import sys
 from pathlib import Path
@@ -70,17 +72,64 @@ def aggregate_common_metrics(group_module: ModuleType) -> None:
     _once(group_module.Group, "aggregate", make)
 
 
+def our_task_names() -> list[str]:
+    """Task and group names we ship (file name = task name, ``_name.yaml`` for groups)."""
+    root = tasks_path()
+    return sorted({p.stem.lstrip("_") for p in root.glob("**/*.yaml")})
+
+
+def _fail(message: str) -> None:
+    print(f"lm-eval-passk: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _unknown_passk_tasks(err: ValueError) -> str | None:
+    """The one-line message for "Tasks not found" naming one of ours, else None."""
+    prefix = "Tasks not found: "
+    text = str(err)
+    if not text.startswith(prefix):
+        return None
+    missing = [name.strip() for name in text[len(prefix):].split(",")]
+    ours = [name for name in missing if name.startswith("passk_")]
+    if not ours:
+        return None
+    known = our_task_names()
+    hints = []
+    for name in ours:
+        close = difflib.get_close_matches(name, known, n=1)
+        hints.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return f"unknown task {', '.join(hints)}; lm-eval-passk provides: {', '.join(known)}"
+
+
 def report_config_errors(cli_module: ModuleType) -> None:
+    """One line and exit code 2, instead of a traceback, for our usage errors, for an
+    unknown ``passk_*`` task and for malformed ``key=value``/JSON arguments."""
     from .settings import PassKConfigError
 
-    def make(original):
+    def make_execute(original):
         def execute(self, args):
             try:
                 return original(self, args)
             except PassKConfigError as err:
-                print(f"lm-eval-passk: error: {err}", file=sys.stderr)
-                raise SystemExit(2) from None
+                _fail(str(err))
+            except ValueError as err:
+                message = _unknown_passk_tasks(err)
+                if message is None:
+                    raise
+                _fail(message)
 
         return execute
 
-    _once(cli_module.HarnessCLI, "execute", make)
+    def make_parse_args(original):
+        def parse_args(self, *args, **kwargs):
+            try:
+                return original(self, *args, **kwargs)
+            except ValueError as err:
+                if not str(err).startswith("Invalid JSON"):
+                    raise
+                _fail(f"{err} (in --metadata, --model_args or --gen_kwargs)")
+
+        return parse_args
+
+    _once(cli_module.HarnessCLI, "execute", make_execute)
+    _once(cli_module.HarnessCLI, "parse_args", make_parse_args)

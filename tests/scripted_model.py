@@ -5,6 +5,10 @@ Every fixture problem asks for a sum, ``What is A + B? [solve rate r/8]``. The m
 answers the j-th copy of a prompt (j = 0, 1, ...) correctly when ``j % 8 < r`` and
 wrongly otherwise, cycling through answer styles, so a problem sampled n times has
 exactly ``sum(j % 8 < r for j in range(n))`` correct answers.
+
+Prompts of stock lm-eval tasks (no "Please reason step by step"; few-shot, so the
+problem asked is the last one in the prompt) get one GSM8K-style answer, ``#### x``,
+right when r > 0.
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ def correct_count(rate: int, n: int) -> int:
 
 
 def respond(prompt: str, copy: int) -> str:
-    match = PROBLEM.search(prompt)
-    if match is None:  # not one of ours (a stock task): answer something fixed
-        return "The answer is 0."
-    a, b, rate = (int(g) for g in match.groups())
+    problems = PROBLEM.findall(prompt)
+    if not problems:
+        return "I cannot tell."
+    a, b, rate = (int(g) for g in problems[-1])
     x = a + b
+    if "Please reason step by step" not in prompt:
+        return f"{a} + {b} = {x if rate else x + 1}.\n#### {x if rate else x + 1}"
     if copy % 8 < rate:
         return CORRECT_STYLES[copy % len(CORRECT_STYLES)].format(x=x, x2=2 * x)
     return WRONG_STYLES[copy % len(WRONG_STYLES)].format(w=x + 1 + copy % 3)

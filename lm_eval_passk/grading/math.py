@@ -1,32 +1,42 @@
-"""Math answer equivalence: an extracted answer against a gold answer.
+"""Math answer equivalence: extracted answers against gold answers, in bulk.
 
-Grading runs in worker processes (see ``pool``) so that sympy's worst cases are cut
-off by a hard timeout wherever the caller runs, and each distinct
-(answer, gold) pair is graded once.
+Two modes, chosen per run (``--metadata '{"grader": "paper"}'``):
+
+- ``math_verify`` (default, strict): Math-Verify's comparison with exact numbers
+  compared exactly (``math_strict``);
+- ``paper``: Qwen2.5-Math's ``math_equal``, as arXiv 2504.13837 graded (``math_paper``).
+
+Each distinct (answer, gold) pair is graded once, in worker processes (see ``pool``),
+so sympy's worst cases are cut off by a hard timeout wherever the caller runs.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .pool import map_with_timeout
 
-GRADING_MODES = ("math_verify",)
+_EQUAL = {
+    "math_verify": f"{__name__}:strict_equal",
+    "paper": f"{__name__}:paper_equal",
+}
+GRADING_MODES = tuple(_EQUAL)
 
 
-def math_verify_equal(pair: tuple[str, str]) -> bool:
-    """math-verify's verdict on (answer, gold); both are bare answers, not responses."""
-    from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
+def strict_equal(answer: str, gold: str) -> bool:
+    from .math_strict import equal
 
-    answer, gold = pair
-    config = [LatexExtractionConfig(), ExprExtractionConfig()]
-    parsed_gold = parse(f"\\boxed{{{gold}}}", extraction_config=config)
-    parsed_answer = parse(f"\\boxed{{{answer}}}", extraction_config=config)
-    return bool(verify(parsed_gold, parsed_answer))
+    # Time limits are the pool's; Math-Verify's own (signal.alarm) would cancel its timer.
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    return equal(answer, gold)
 
 
-_EQUAL = {"math_verify": f"{__name__}:math_verify_equal"}
+def paper_equal(answer: str, gold: str) -> bool:
+    from .math_paper import equal
+
+    return equal(answer, gold)
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,8 @@ def grade_answers(
     """Verdict for each (answer, gold); a missing answer is wrong without grading."""
     if mode not in _EQUAL:
         raise ValueError(f"unknown grading mode {mode!r}; choose one of {', '.join(GRADING_MODES)}")
-    pairs = sorted({(a, g) for a, g in zip(answers, golds, strict=True) if a is not None})
+    # Sorted by gold, so that a worker's batch shares one parsed gold.
+    pairs = sorted({(a, g) for a, g in zip(answers, golds, strict=True) if a is not None}, key=lambda p: (p[1], p[0]))
     values, failures = map_with_timeout(
         _EQUAL[mode], [list(p) for p in pairs], timeout_s=timeout_s, fallback=False, workers=workers, desc=desc
     )

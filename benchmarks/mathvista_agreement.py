@@ -1,0 +1,182 @@
+"""Agreement of the MathVista grader with the MathVista reference labels.
+
+The reference (lupantech/MathVista) labels a response by GPT-4 answer extraction, then
+a normaliser: an option letter becomes its choice text, any other text becomes the
+choice nearest in Levenshtein distance, integers go through ``str(int(x))``, floats
+through ``round``. This script grades the same 20,998 labelled responses of 21 runs with
+``lm_eval_passk.grading.vision`` (no LLM), and prints agreement per run and overall.
+
+Every disagreement gets a cause. The causes named ``reference: ...`` are decided from the
+reference's own fields (its extraction, its normaliser) and are errors of the label, not
+of the grader; ``reviewed: ...`` comes from benchmarks/data/mathvista_reviewed.json,
+where each entry was read by hand and carries its reason; ``grader: ...`` are our misses.
+"Corrected agreement" counts a disagreement of a reference-error cause as agreement.
+
+Code runs (``*_2shot_code*``) are graded on their stored program output (``execution``):
+that is the answer a program-writing run gives.
+
+    python benchmarks/mathvista_agreement.py [--data DIR] [--show N] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from lm_eval_passk.grading.vision import (  # noqa: E402
+    MULTI_CHOICE,
+    VisionProblem,
+    _mentions,
+    grade_response,
+    numbers_in,
+    own_answer,
+    parse_number,
+)
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "mathvista_generations"
+REVIEWED = Path(__file__).parent / "data" / "mathvista_reviewed.json"
+
+
+def levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def reference_prediction(extraction: str, problem: VisionProblem) -> str | None:
+    """MathVista's calculate_score.normalize_extracted_answer, as its labels were made
+    (integers via ``str(int(x))``, the version the stored labels agree with)."""
+    if problem.question_type == MULTI_CHOICE:
+        extraction = extraction.strip()
+        letter = re.findall(r"\(([a-zA-Z])\)", extraction)
+        if letter:
+            extraction = letter[0].upper()
+        if extraction in problem.letters:
+            return problem.choices[problem.letters.index(extraction)]
+        distances = [levenshtein(extraction, c) for c in problem.choices]
+        return problem.choices[distances.index(min(distances))]
+    try:
+        if problem.answer_type == "integer":
+            return str(int(extraction))
+        if problem.answer_type == "float":
+            return str(round(float(extraction), problem.precision))
+        return str(extraction)
+    except ValueError:
+        return None
+
+
+def graded_text(run: str, item: dict) -> str:
+    return (item.get("execution") if "_code" in run else item.get("response")) or ""
+
+
+def guessed(extraction: str, problem: VisionProblem) -> bool:
+    """Whether the reference's choice came from its nearest-choice fallback for an
+    extraction that names neither the gold letter nor the gold choice text."""
+    letter = re.findall(r"\(([a-zA-Z])\)", extraction)
+    token = letter[0].upper() if letter else extraction.strip()
+    if token in problem.letters:
+        return False
+    return not _mentions(extraction, problem.answer)
+
+
+def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, reviewed: dict) -> str:
+    """Why our verdict and the reference label differ (see the module docstring)."""
+    key = f"{run}/{item['pid']}"
+    if key in reviewed:
+        return "reviewed: " + reviewed[key]["cause"]
+    text, extraction, label = graded_text(run, item), item["extraction"], item["true_false"]
+    if not text.strip():
+        return "reference: credits an empty response" if label else "reference: rejects an empty response?"
+    own = own_answer(text)
+    if own != text and extraction.strip() and extraction.strip() not in own and extraction.strip() in text[len(own):]:
+        return "reference: answer taken from a follow-up question the model invented"
+    if problem.question_type == MULTI_CHOICE:
+        if label and guessed(extraction, problem):
+            return "reference: credits its nearest-choice guess for an extraction that names no option"
+        value = parse_number(extraction)
+        if not label and ours == problem.answer and value is not None and numbers_in(problem.answer) == [value]:
+            return "reference: maps a number equal to the gold choice's value to another choice by edit distance"
+    else:
+        value = parse_number(extraction)
+        if not label and problem.answer_type == "integer" and value is not None and value == parse_number(problem.answer):
+            return "reference: rejects an integer written with decimals (str(int('2.0')) fails)"
+    if "_code" in run and extraction.strip() and extraction.strip() not in text:
+        return "reference: label not made from the stored program output (extraction absent from it)"
+    if ours is None:
+        return "grader: no answer found (paraphrased or implicit answer)"
+    return "grader: different answer extracted"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of MathVista result JSONs")
+    parser.add_argument("--show", type=int, default=3, help="examples printed per grader cause")
+    parser.add_argument("--json", type=Path, help="write every disagreement (run, pid, cause, answers) here")
+    args = parser.parse_args(argv)
+    runs = sorted(args.data.glob("*.json"))
+    if not runs:
+        print(f"no MathVista result files in {args.data}", file=sys.stderr)
+        return 2
+    reviewed = {f"{r['run']}/{r['pid']}": r for r in json.loads(REVIEWED.read_text())}
+
+    totals, agreed, corrected = Counter(), Counter(), Counter()
+    causes: Counter[str] = Counter()
+    examples: dict[str, list] = defaultdict(list)
+    disagreements = []
+    seconds = 0.0
+    for path in runs:
+        run = path.stem
+        for item in json.loads(path.read_text()).values():
+            if "true_false" not in item:  # two chatgpt items were never labelled
+                continue
+            problem = VisionProblem.from_doc(item)
+            start = time.perf_counter()
+            grade = grade_response(graded_text(run, item), problem)
+            seconds += time.perf_counter() - start
+            totals[run] += 1
+            if grade.correct == item["true_false"]:
+                agreed[run] += 1
+                corrected[run] += 1
+                continue
+            why = cause(run, item, problem, grade.answer, reviewed)
+            causes[why] += 1
+            corrected[run] += not why.startswith("grader")
+            examples[why].append((run, item, grade))
+            disagreements.append({"run": run, "pid": item["pid"], "cause": why, "label": item["true_false"],
+                                  "reference_extraction": item["extraction"], "ours": grade.answer,
+                                  "gold": item["answer"]})
+
+    width = max(len(r) for r in totals)
+    print(f"{'run':{width}}  {'n':>5}  {'agree':>7}  {'corrected':>9}")
+    for run in totals:
+        print(f"{run:{width}}  {totals[run]:5d}  {agreed[run] / totals[run]:7.2%}  {corrected[run] / totals[run]:9.2%}")
+    n = sum(totals.values())
+    print(f"{'OVERALL':{width}}  {n:5d}  {sum(agreed.values()) / n:7.2%}  {sum(corrected.values()) / n:9.2%}")
+    print(f"\n{n - sum(agreed.values())} disagreements by cause:")
+    for why, count in causes.most_common():
+        print(f"  {count:5d}  {why}")
+    for why, cases in sorted(examples.items()):
+        if why.startswith("grader"):
+            for run, item, grade in cases[: args.show]:
+                print(f"\n[{why}] {run}/{item['pid']} gold={item['answer']!r} reference={item['extraction']!r} "
+                      f"label={item['true_false']} ours={grade.answer!r}\n  ...{graded_text(run, item)[-240:]!r}")
+    print(f"\ngrading time: {seconds:.2f} s for {n} responses ({seconds / n * 1e6:.0f} us each)")
+    if args.json:
+        args.json.write_text(json.dumps(disagreements, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The default grading mode, ``math_verify``: Math-Verify's comparison, made strict
+about exact numbers.
+
+Math-Verify compares two exact expressions that are not plain numbers (``1/2004!``,
+``2^{-100}``) by evaluating their difference to 15 digits and chopping what is below
+that, so any two tiny numbers count as equal. Here such a verdict stands only when
+the two values also agree to 15 significant digits. Everything else is Math-Verify's
+own behaviour: sets in any order, intervals, matrices, ``x = 3`` against ``3``, units
+in ``\\text{}`` dropped, percentages as hundredths.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
+from sympy import Abs, Basic, Float, MatrixBase, Mul, Number, Rational, UnevaluatedExpr
+
+_EXTRACTION = (LatexExtractionConfig(), ExprExtractionConfig())
+_SCIENTIFIC = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*[eE]\s*([-+]?\d+)")
+_DOLLARS = re.compile(r"^\$+(.*?)\$+$", re.DOTALL)
+_RELATIVE_TOLERANCE = Float("1e-15", 30)
+
+
+def normalise(answer: str) -> str:
+    """Undo what only the answer's typing changes: surrounding ``$``, a final full
+    stop, ``1.5e3`` written for ``1.5 \\times 10^{3}``."""
+    text = answer.strip()
+    text = _DOLLARS.sub(r"\1", text).strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    return _SCIENTIFIC.fullmatch(text) and _SCIENTIFIC.sub(r"\1 \\times 10^{\2}", text) or text
+
+
+@lru_cache(maxsize=8192)
+def parse_answer(answer: str) -> list:
+    """Math-Verify's parse of a bare answer (boxed, so all of it is the answer).
+    Time limits are the caller's (see ``grading.math``)."""
+    return parse(f"\\boxed{{{normalise(answer)}}}", extraction_config=_EXTRACTION, parsing_timeout=None)
+
+
+def _is_plain_number(expr: Basic) -> bool:
+    """A number or a percentage of one: Math-Verify compares those exactly already."""
+    if isinstance(expr, Number):
+        return True
+    return isinstance(expr, Mul) and len(expr.args) == 2 and expr.args[1] == UnevaluatedExpr(Rational(1, 100))
+
+
+def exact_values_differ(gold, pred) -> bool:
+    """True when both are exact numeric expressions (no floats, no variables) whose
+    values differ beyond 15 significant digits."""
+    if not (isinstance(gold, Basic) and isinstance(pred, Basic)) or isinstance(gold, MatrixBase):
+        return False
+    if _is_plain_number(gold) or _is_plain_number(pred):
+        return False
+    if not (getattr(gold, "is_number", False) and getattr(pred, "is_number", False)):
+        return False
+    if gold.atoms(Float) or pred.atoms(Float):
+        return False
+    gold_value, pred_value = gold.evalf(30), pred.evalf(30)
+    if not (gold_value.is_finite and pred_value.is_finite):
+        return False
+    gap = Abs(gold_value - pred_value).evalf(30)
+    scale = max(Abs(gold_value).evalf(30), Abs(pred_value).evalf(30))
+    return bool(gap > _RELATIVE_TOLERANCE * scale)
+
+
+def equal(answer: str, gold: str) -> bool:
+    """Whether the bare answer means the gold answer."""
+    gold_parsed, answer_parsed = parse_answer(gold), parse_answer(answer)
+    if not verify(gold_parsed, answer_parsed, allow_set_relation_comp=True, timeout_seconds=None):
+        return False
+    try:
+        return not exact_values_differ(gold_parsed[0], answer_parsed[0])
+    except Exception:  # noqa: BLE001 - sympy raises anything on odd input; keep Math-Verify's verdict
+        return True

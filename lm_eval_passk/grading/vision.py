@@ -1,0 +1,286 @@
+"""MathVista answers: the final answer of a response, normalised to the problem's type,
+and whether it is the gold answer. Pure and deterministic: no LLM judge, stdlib only.
+
+What counts as the final answer, in order: the last ``\\boxed{}``; the last answer
+statement ("the answer is ...", "Answer: ...", "correct option is ...", "答案是 ...");
+for a multiple-choice problem an option letter or choice text anywhere in the response;
+otherwise (free-form) the last number of the response. The normalised prediction is a
+choice text, a canonical number, or a list of numbers, so equal answers written
+differently ("C", "(C) 145°", "145") become one string for majority voting.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..extract import last_boxed
+
+MULTI_CHOICE = "multi_choice"
+ANSWER_TYPES = ("text", "integer", "float", "list")
+
+
+@dataclass(frozen=True)
+class VisionProblem:
+    answer: str
+    """Gold answer as MathVista writes it (for multiple choice, one of ``choices``)."""
+    question_type: str
+    """``multi_choice`` or ``free_form``."""
+    answer_type: str
+    """``text`` (multiple choice), ``integer``, ``float`` or ``list``."""
+    choices: tuple[str, ...] = ()
+    """Choice texts in option order: (A) is ``choices[0]``."""
+    precision: int | None = None
+    """Decimal places a float answer is compared at."""
+    question: str = ""
+    """Question text: a number it mentions is less likely the answer of a bare restatement."""
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> VisionProblem:
+        precision = doc.get("precision")
+        return cls(
+            answer=str(doc["answer"]),
+            question_type=str(doc["question_type"]),
+            answer_type=str(doc["answer_type"]),
+            choices=tuple(str(c) for c in doc.get("choices") or ()),
+            precision=None if precision is None else int(precision),
+            question=str(doc.get("question") or ""),
+        )
+
+    @property
+    def letters(self) -> str:
+        return "".join(chr(ord("A") + i) for i in range(len(self.choices)))
+
+
+@dataclass(frozen=True)
+class VisionGrade:
+    answer: str | None
+    """Normalised prediction (choice text, number, list); ``None`` when there is none."""
+    correct: bool
+
+
+# "the answer is", "Answer:", "the correct option is", "答案是" ... up to the end of the line.
+_STATEMENT = re.compile(
+    r"(?:\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)\s*(?:is|would be|will be|should be|[:：])"
+    r"|答案(?:是|为|應為|应为)?\s*[:：]?|故选|所以选|因此选|选择?项?为?)"
+    r"\s*[:：]?\s*(?P<rest>[^\n]*)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|[-−]?\.\d+")
+_FRAC = re.compile(r"\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}")
+_LETTER_IN_PARENS = re.compile(r"\(([A-Z])\)|(?<![\w(])([A-Z])\)")
+_LONE_LETTER = re.compile(r"^\(?[A-Z][).:]?$")
+_LEADING_LETTER = re.compile(r"^\(?([A-Z])(?:\)|\.|:|,|\s|$)")
+_LETTER_CUE = re.compile(
+    r"(?:\b(?i:option|choice|answer)\s*\(?([A-Z])\)?(?![A-Za-z])|选项?\s*\(?([A-Z])\)?|[是为选]\s*\(?([A-Z])\)?(?![A-Za-z]))"
+)
+_INVENTED_QUESTION = re.compile(r"\n\s*Question\s*[:：]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
+_FIRST_WORD = re.compile(r"\W*(\w+)")
+_SHORT = 60  # a response this short is all answer: "(B) No", "145°", "yes"
+_SPEAKER = re.compile(r"^A:\s+(?=\S)")  # "A: False" is a Q/A transcript, not option A
+_REFUSAL = re.compile(
+    r"\b(?:cannot|can't|can not|unable to|impossible to|not possible to|not enough information|"
+    r"does not provide|doesn't provide|not provided|do not have|don't have|not clear)\b",
+    re.IGNORECASE,
+)
+_FULL_WIDTH = str.maketrans("（）：，．", "():,.")
+_WORD_NUMBERS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
+
+
+def own_answer(response: str) -> str:
+    """The response without a follow-up question it invented (few-shot bleed)."""
+    cut = _INVENTED_QUESTION.search(response)
+    return response[: cut.start()] if cut else response
+
+
+def final_statement(response: str) -> str | None:
+    """The text the response gives as its final answer, if it marks one."""
+    boxed = last_boxed(response)
+    if boxed:
+        return boxed
+    statements = [m.group("rest").strip() for m in _STATEMENT.finditer(response)]
+    statements = [s for s in statements if s]
+    return statements[-1] if statements else None
+
+
+def _clean(text: str) -> str:
+    text = _FRAC.sub(r"\1/\2", text)
+    text = re.sub(r"\\text\{([^{}]*)\}|\\mathrm\{([^{}]*)\}", r"\1\2", text)
+    text = text.translate(_FULL_WIDTH)
+    return text.replace("$", "").replace("**", "").replace("\\%", "%").strip()
+
+
+def _comparable(text: str) -> str:
+    """Choice texts compare case- and space-insensitively, ignoring end punctuation."""
+    return re.sub(r"\s+", "", _clean(text)).lower().strip(".。,;:!\"'")
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number as written: ``1,000``, ``-3.5``, ``3/4``, ``\\frac{3}{4}``."""
+    text = text.replace("−", "-").replace(",", "").replace(" ", "")
+    try:
+        if "/" in text:
+            num, den = text.split("/")
+            return float(num) / float(den)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def numbers_in(text: str, words: bool = False) -> list[float]:
+    """Numbers in order of appearance; with ``words``, "two" counts when no digit does."""
+    values = [parse_number(m) for m in _NUMBER.findall(_clean(text))]
+    values = [v for v in values if v is not None and math.isfinite(v)]
+    if not values and words:
+        values = [float(_WORD_NUMBERS[w.lower()]) for w in _WORD_NUMBER.findall(text)]
+    return values
+
+
+def _answer_number(sentence: str, question: str) -> float | None:
+    """The number a sentence answers with: after its last "=", else the first number
+    that the question does not mention (else the last one)."""
+    values = numbers_in(sentence.rsplit("=", 1)[-1], words=True)
+    if not values:
+        return None
+    given = set(numbers_in(question))
+    fresh = [v for v in values if v not in given]
+    return fresh[0] if fresh else values[-1]
+
+
+def _mentions(text: str, choice: str) -> bool:
+    """Whether a choice text occurs in ``text`` as words ("no" is not in "cannot")."""
+    wanted = re.escape(_clean(choice).lower().strip())
+    return bool(wanted) and re.search(rf"(?<!\w){wanted}(?!\w)", _clean(text).lower()) is not None
+
+
+def _one_mentioned(text: str, problem: VisionProblem) -> str | None:
+    """The one choice text ``text`` mentions (a longer choice wins over one it contains:
+    "10√3m" over "10m"); ``None`` for none or several."""
+    named = [c for c in problem.choices if _mentions(text, c)]
+    if not named:
+        return None
+    longest = max(named, key=lambda c: len(c.strip()))
+    return longest if all(_mentions(longest, c) for c in named) else None
+
+
+def _letter(text: str, problem: VisionProblem) -> str | None:
+    found = _LETTER_IN_PARENS.search(text) or _LEADING_LETTER.match(text)
+    letter = found and next(g for g in found.groups() if g)
+    return problem.choices[problem.letters.index(letter)] if letter and letter in problem.letters else None
+
+
+def _choice_in(text: str, problem: VisionProblem) -> str | None:
+    """The choice a short answer text names: a letter, a choice text, or a numeric value."""
+    text = _clean(text)
+    by_letter = _letter(text, problem)
+    if by_letter is not None:
+        return by_letter
+    wanted = _comparable(text)
+    for choice in problem.choices:
+        if _comparable(choice) == wanted:
+            return choice
+    if any(_mentions(text, c) for c in problem.choices):
+        return _one_mentioned(text, problem)
+    values = numbers_in(text)
+    if len(values) == 1:
+        matches = [c for c in problem.choices if numbers_in(c) == values]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def extract_choice(response: str, problem: VisionProblem) -> str | None:
+    """The chosen choice text of a multiple-choice response, or ``None``."""
+    response = _clean(response)
+    statement = final_statement(response)
+    if statement:
+        choice = _choice_in(statement, problem)
+        if choice is not None:
+            return choice
+    cues = [next(g for g in m.groups() if g) for m in _LETTER_CUE.finditer(response)]
+    cues = [c for c in cues if c in problem.letters]
+    if cues:
+        return problem.choices[problem.letters.index(cues[-1])]
+    letters = [next(g for g in m.groups() if g) for m in _LETTER_IN_PARENS.finditer(response)]
+    letters = set(c for c in letters if c in problem.letters)
+    if len(letters) > 1:  # the response echoes the option list: no choice made
+        return None
+    if letters:
+        return problem.choices[problem.letters.index(letters.pop())]
+    text = _SPEAKER.sub("", response.strip())
+    if len(text) <= _SHORT:
+        return _choice_in(text, problem)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in (lines[0], lines[-1]):
+        if _LONE_LETTER.match(line):
+            return _letter(line, problem)
+    first_word = _FIRST_WORD.match(text)
+    named = [c for c in problem.choices if first_word and c.lower() == first_word.group(1).lower()]
+    if named:
+        return named[0]
+    sentences = [s for s in _SENTENCE_END.split(text) if any(_mentions(s, c) for c in problem.choices)]
+    return _one_mentioned(sentences[-1], problem) if sentences else None
+
+
+def extract_free_form(response: str, problem: VisionProblem) -> str | None:
+    """The normalised number (or list) a free-form response answers, or ``None``."""
+    statement = final_statement(response)
+    if problem.answer_type == "list":
+        source = statement if statement and "[" in statement else response
+        lists = re.findall(r"\[([^\[\]]*)\]", source)
+        return "[" + ", ".join(_number_text(v) for v in numbers_in(lists[-1])) + "]" if lists else None
+    if statement is not None:
+        value = _answer_number(statement, problem.question)
+    elif _REFUSAL.search(response):
+        value = None
+    else:
+        sentences = [s for s in _SENTENCE_END.split(response) if numbers_in(s, words=True)]
+        value = _answer_number(sentences[-1], problem.question) if sentences else None
+    return None if value is None else _number_text(value)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def extract_prediction(response: str, problem: VisionProblem) -> str | None:
+    response = own_answer(response)
+    if problem.question_type == MULTI_CHOICE:
+        return extract_choice(response, problem)
+    return extract_free_form(response, problem)
+
+
+def is_correct(prediction: str | None, problem: VisionProblem) -> bool:
+    """Whether a normalised prediction is the gold answer."""
+    if prediction is None:
+        return False
+    if problem.question_type == MULTI_CHOICE:
+        return prediction == problem.answer
+    if problem.answer_type == "list":
+        return numbers_in(prediction) == numbers_in(problem.answer)
+    value, gold = parse_number(prediction), parse_number(problem.answer)
+    if value is None or gold is None:
+        return False
+    if problem.answer_type == "float":
+        places = problem.precision if problem.precision is not None else 2
+        return round(value, places) == round(gold, places)
+    return value == gold
+
+
+def grade_response(response: str, problem: VisionProblem) -> VisionGrade:
+    prediction = extract_prediction(response, problem)
+    return VisionGrade(prediction, is_correct(prediction, problem))
+
+
+def grade_responses(responses: Sequence[str], problem: VisionProblem) -> list[VisionGrade]:
+    return [grade_response(r, problem) for r in responses]
