@@ -75,7 +75,7 @@ def grader_cases(shared: Path) -> list[Case]:
     rows = read_jsonl(shared / "math_grader_cases" / "math_verify_test_cases.jsonl")
     return [
         Case("grader_cases", str(i), extract_math_answer(row["pred"]) or row["pred"],
-             extract_math_answer(row["gold"]) or row["gold"], bool(row["expected"]), None)
+             extract_math_answer(row["gold"]) or row["gold"], bool(row.get("expected", row.get("result"))), None)
         for i, row in enumerate(rows)
     ]
 

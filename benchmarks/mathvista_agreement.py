@@ -34,7 +34,10 @@ sys.path.insert(0, str(REPO))
 from lm_eval_passk.grading.vision import (  # noqa: E402
     MULTI_CHOICE,
     VisionProblem,
+    REFUSAL,
+    _comparable,
     _mentions,
+    final_statement,
     grade_response,
     numbers_in,
     own_answer,
@@ -86,9 +89,20 @@ def guessed(extraction: str, problem: VisionProblem) -> bool:
     extraction that names neither the gold letter nor the gold choice text."""
     letter = re.findall(r"\(([a-zA-Z])\)", extraction)
     token = letter[0].upper() if letter else extraction.strip()
-    if token in problem.letters:
+    if token in problem.letters or _comparable(extraction) == _comparable(problem.answer):
         return False
-    return not _mentions(extraction, problem.answer)
+    return len(_comparable(problem.answer)) < 2 or not _mentions(extraction, problem.answer)
+
+
+def stated_letter(text: str, problem: VisionProblem) -> str | None:
+    """The option letter a response states unambiguously: the whole response is one
+    letter, or its answer statement names exactly one "(X)"."""
+    text = own_answer(text).strip()
+    if re.fullmatch(r"\(?([A-Z])\)?\.?", text):
+        return text.strip("().")
+    statement = final_statement(text)
+    letters = set(re.findall(r"\(([A-Z])\)", statement or ""))
+    return letters.pop() if len(letters) == 1 and letters <= set(problem.letters) else None
 
 
 def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, reviewed: dict) -> str:
@@ -105,6 +119,13 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
     if problem.question_type == MULTI_CHOICE:
         if label and guessed(extraction, problem):
             return "reference: credits its nearest-choice guess for an extraction that names no option"
+        if label and ours is None and REFUSAL.search(text) and final_statement(text) is None:
+            return "reference: credits the option its extractor read into a refusal"
+        if label and ours is None and len(set(re.findall(r"\(([A-Z])\)", text))) > 1:
+            return "reference: credits a response that lists options without choosing one"
+        stated = stated_letter(text, problem)
+        if stated and extraction.strip() in problem.letters and extraction.strip() != stated:
+            return f"reference: extraction is another letter than the one the response states"
         value = parse_number(extraction)
         if not label and ours == problem.answer and value is not None and numbers_in(problem.answer) == [value]:
             return "reference: maps a number equal to the gold choice's value to another choice by edit distance"

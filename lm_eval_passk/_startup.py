@@ -12,6 +12,7 @@ _PATCHES = {
     "lm_eval.tasks.manager": "register_tasks",
     "lm_eval.api.group": "aggregate_common_metrics",
     "lm_eval._cli.harness": "report_config_errors",
+    "lm_eval.models": "register_models",
 }
 
 

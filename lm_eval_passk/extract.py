@@ -8,9 +8,11 @@ _BOX = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
 _ANSWER_TRIGGER = re.compile(r"(?:final answer|the answer)\s*(?:is|:)\s*:?\s*", re.IGNORECASE)
 _ANSWER_END = re.compile(r"\.\s|\.?$|\n")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
-# What may stand between boxes that together give one answer ("\boxed{1}, \boxed{2}").
+# What may stand between boxes that together give one answer: "\boxed{1}, \boxed{2}",
+# "\boxed{(3, 3)} \text{ for part (a) and } \boxed{(1, 1)}", "y_1 = \boxed{..} and y_2 = \boxed{..}".
 _BOX_JOINER = re.compile(
-    r"(?:\s|[,;&$]|\\[,;:!]|\\q?quad|\\\(|\\\)|\\\[|\\\]|\\text\{\s*(?:and|or|,)?\s*\}|\band\b|\bor\b)*"
+    r"(?:\s|[,;&$]|\\[,;:!]|\\q?quad|\\\(|\\\)|\\\[|\\\]|\\text\{[^{}]*\b(?:and|or)\s*\}|\\text\{\s*,?\s*\}|\band\b|\bor\b"
+    r"|[A-Za-z](?:_\{?\w+\}?)?\s*=)*"
 )
 
 
@@ -80,15 +82,18 @@ def last_number(text: str) -> str | None:
 
 
 def extract_math_answer(text: str, last_number_fallback: bool = False) -> str | None:
-    """Final answer of a math response: last box(es), then "the answer is", then
-    (GSM8K style) the last number. ``None`` when nothing qualifies, and when the
-    response was cut off inside its box."""
-    if _boxes(text)[1]:
+    """Final answer of a math response: the last box(es), unless a "the final answer
+    is" comes after them; then "the answer is"; then (GSM8K style) the last number.
+    ``None`` when nothing qualifies, and when the response was cut off inside a box."""
+    boxes, truncated = _boxes(text)
+    if truncated:
         return None
+    triggers = list(_ANSWER_TRIGGER.finditer(text))
+    if triggers and (not boxes or triggers[-1].start() > boxes[-1][1]):
+        stated = answer_is(text)  # "the final answer is" after the last box overrides it
+        if stated:
+            return stated
     boxed = last_boxed(text)
     if boxed:
         return boxed
-    stated = answer_is(text)
-    if stated:
-        return stated
     return last_number(text) if last_number_fallback else None

@@ -119,3 +119,30 @@ class MathPassKTask(PassKTask):
             )
         verdicts = iter(grades.verdicts)
         return [[{"answer": a, "correct": next(verdicts)} for a in rs] for rs in answers]
+
+
+class VisionPassKTask(PassKTask):
+    """Problems with an image (MathVista): the task YAML's ``doc_to_image`` hands the
+    image to a multimodal backend (``hf-multimodal``, ``vllm-vlm``); each response is
+    graded by :mod:`lm_eval_passk.grading.vision` against the doc's answer fields."""
+
+    def score(self, responses, docs):
+        from .grading.vision import VisionProblem, grade_response
+
+        scored, failures = [], 0
+        for doc, doc_responses in zip(docs, responses):
+            problem = VisionProblem.from_doc(doc)
+            records = []
+            for response in doc_responses:
+                try:
+                    grade = grade_response(response, problem)
+                except Exception:  # one unreadable sample scores 0, the run goes on
+                    log.exception("%s: grading a response of problem %s failed", self.config.task, doc.get("id"))
+                    failures += 1
+                    records.append({"answer": None, "correct": False})
+                    continue
+                records.append({"answer": grade.answer, "correct": grade.correct})
+            scored.append(records)
+        if failures:
+            log.warning("%s: %d responses could not be graded and count as wrong", self.config.task, failures)
+        return scored

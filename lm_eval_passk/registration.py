@@ -133,3 +133,17 @@ def report_config_errors(cli_module: ModuleType) -> None:
 
     _once(cli_module.HarnessCLI, "execute", make_execute)
     _once(cli_module.HarnessCLI, "parse_args", make_parse_args)
+
+
+# Model name -> "module:Class", imported only when a run asks for that model.
+MODELS = {"vllm_n": "lm_eval_passk.models.vllm_n:VLLMN"}
+
+
+def register_models(models_module: ModuleType) -> None:
+    """Register our backends lazily, after lm-eval's own (registering any model before
+    ``lm_eval.models`` is imported would hide every built-in one)."""
+    from lm_eval.api.registry import model_registry
+
+    for name, target in MODELS.items():
+        if name not in model_registry:
+            model_registry.register(name, target=target)

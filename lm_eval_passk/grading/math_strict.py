@@ -20,24 +20,39 @@ from sympy import Abs, Basic, Float, MatrixBase, Mul, Number, Rational, Unevalua
 _EXTRACTION = (LatexExtractionConfig(), ExprExtractionConfig())
 _SCIENTIFIC = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*[eE]\s*([-+]?\d+)")
 _DOLLARS = re.compile(r"^\$+(.*?)\$+$", re.DOTALL)
+_SPACED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?")
+_MATH_DELIMITER = re.compile(r"\$|\\\(|\\\[")
+_LATEX_GROUPS = re.compile(r"\\[A-Za-z]+(?:\{[^{}]*\})?")
+_TWO_WORDS = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
 _RELATIVE_TOLERANCE = Float("1e-15", 30)
 
 
 def normalise(answer: str) -> str:
     """Undo what only the answer's typing changes: surrounding ``$``, a final full
-    stop, ``1.5e3`` written for ``1.5 \\times 10^{3}``."""
+    stop, ``1 000`` for ``1000``, ``1.5e3`` for ``1.5 \\times 10^{3}``."""
     text = answer.strip()
     text = _DOLLARS.sub(r"\1", text).strip()
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
-    return _SCIENTIFIC.fullmatch(text) and _SCIENTIFIC.sub(r"\1 \\times 10^{\2}", text) or text
+    if _SPACED_THOUSANDS.fullmatch(text):
+        return text.replace(" ", "")
+    return _SCIENTIFIC.sub(r"\1 \\times 10^{\2}", text) if _SCIENTIFIC.fullmatch(text) else text
+
+
+def is_prose(text: str) -> bool:
+    """An answer in words with maths inside ("The largest $n$ is 34"), not an expression."""
+    return bool(_MATH_DELIMITER.search(text) or _TWO_WORDS.search(_LATEX_GROUPS.sub(" ", text)))
 
 
 @lru_cache(maxsize=8192)
 def parse_answer(answer: str) -> list:
-    """Math-Verify's parse of a bare answer (boxed, so all of it is the answer).
+    """Math-Verify's parse of an answer: all of it as one expression (boxed), or else,
+    for an answer given in words ("$x = 5$ metres"), the maths Math-Verify finds in it.
     Time limits are the caller's (see ``grading.math``)."""
-    return parse(f"\\boxed{{{normalise(answer)}}}", extraction_config=_EXTRACTION, parsing_timeout=None)
+    text = normalise(answer)
+    if is_prose(text):
+        return parse(text, extraction_config=_EXTRACTION, parsing_timeout=None)
+    return parse(f"\\boxed{{{text}}}", extraction_config=_EXTRACTION, parsing_timeout=None)
 
 
 def _is_plain_number(expr: Basic) -> bool:

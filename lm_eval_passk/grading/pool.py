@@ -42,6 +42,8 @@ class _Worker:
             [sys.executable, "-m", __name__, target, str(soft_timeout_s)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
         )
+        self.fd = self.proc.stdout.fileno()
+        self.unread = b""
         self.ready = False
         self.pending: deque[int] = deque()  # sent, not yet answered, in order
         self.deadline = math.inf
@@ -51,6 +53,15 @@ class _Worker:
         self.deadline = time.monotonic() + timeout_s
         self.proc.stdin.write(json.dumps([[i, args[i]] for i in batch]) + "\n")
         self.proc.stdin.flush()
+
+    def read_lines(self) -> list[str] | None:
+        """The complete lines that have arrived (call when readable); None at end of output.
+        Raw reads, because a buffered reader would hide lines from the selector."""
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return None
+        *lines, self.unread = (self.unread + chunk).split(b"\n")
+        return [line.decode() for line in lines]
 
     def close(self, kill: bool = False) -> None:
         if kill:
@@ -128,15 +139,16 @@ def map_with_timeout(
             wait_s = max(0.0, min((w.deadline for w in busy), default=math.inf) - time.monotonic())
             for key, _ in selector.select(timeout=None if wait_s == math.inf else wait_s):
                 w = key.data
-                line = w.proc.stdout.readline()
-                if not line:
+                lines = w.read_lines()
+                if lines is None:
                     if not w.ready:
                         raise RuntimeError(f"a grading worker for {target} failed to start; see the error above")
                     replace(w)  # it died: out of memory, killed from outside
-                elif not w.ready:
-                    w.ready = True
-                    feed(w)
-                else:
+                    continue
+                for line in lines:
+                    if not w.ready:
+                        w.ready = True
+                        continue
                     index, ok, value = json.loads(line)
                     w.pending.popleft()
                     bar.update()
@@ -145,8 +157,8 @@ def map_with_timeout(
                     else:
                         failures += 1
                     w.deadline = time.monotonic() + timeout_s
-                    if not w.pending:
-                        feed(w)
+                if w.ready and not w.pending:
+                    feed(w)
             now = time.monotonic()
             for key in list(selector.get_map().values()):
                 if key.data.pending and key.data.deadline <= now:

@@ -80,13 +80,16 @@ _LETTER_CUE = re.compile(
 _INVENTED_QUESTION = re.compile(r"\n\s*Question\s*[:：]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
+_WORDY = 4  # shortest choice text looked for inside a long response
 _SHORT = 60  # a response this short is all answer: "(B) No", "145°", "yes"
+_BOLD_NUMBER = re.compile(r"\*\*\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*\*\*")
 _SPEAKER = re.compile(r"^A:\s+(?=\S)")  # "A: False" is a Q/A transcript, not option A
-_REFUSAL = re.compile(
+REFUSAL = re.compile(
     r"\b(?:cannot|can't|can not|unable to|impossible to|not possible to|not enough information|"
-    r"does not provide|doesn't provide|not provided|do not have|don't have|not clear)\b",
+    r"(?:does|do) not (?:provide|give|have|specify|contain) (?:\w+ )?(?:information|details|data)|not provided)\b",
     re.IGNORECASE,
 )
+"""A response that says it cannot answer."""
 _FULL_WIDTH = str.maketrans("（）：，．", "():,.")
 _WORD_NUMBERS = {
     w: i for i, w in enumerate(
@@ -138,23 +141,23 @@ def parse_number(text: str) -> float | None:
 
 
 def numbers_in(text: str, words: bool = False) -> list[float]:
-    """Numbers in order of appearance; with ``words``, "two" counts when no digit does."""
-    values = [parse_number(m) for m in _NUMBER.findall(_clean(text))]
-    values = [v for v in values if v is not None and math.isfinite(v)]
-    if not values and words:
-        values = [float(_WORD_NUMBERS[w.lower()]) for w in _WORD_NUMBER.findall(text)]
-    return values
+    """Numbers in order of appearance; with ``words``, "two" counts as well."""
+    text = _clean(text)
+    found = [(m.start(), parse_number(m.group())) for m in _NUMBER.finditer(text)]
+    if words:
+        found += [(m.start(), float(_WORD_NUMBERS[m.group().lower()])) for m in _WORD_NUMBER.finditer(text)]
+    return [v for _, v in sorted(found, key=lambda f: f[0]) if v is not None and math.isfinite(v)]
 
 
 def _answer_number(sentence: str, question: str) -> float | None:
-    """The number a sentence answers with: after its last "=", else the first number
-    that the question does not mention (else the last one)."""
-    values = numbers_in(sentence.rsplit("=", 1)[-1], words=True)
+    """The number a sentence answers with: after its last "=", the last number that the
+    question does not mention (else the last one)."""
+    values = numbers_in(re.split(r"=|≈", sentence)[-1], words=True)
     if not values:
         return None
-    given = set(numbers_in(question))
+    given = set(numbers_in(question, words=True))
     fresh = [v for v in values if v not in given]
-    return fresh[0] if fresh else values[-1]
+    return fresh[-1] if fresh else values[-1]
 
 
 def _mentions(text: str, choice: str) -> bool:
@@ -228,8 +231,12 @@ def extract_choice(response: str, problem: VisionProblem) -> str | None:
     named = [c for c in problem.choices if first_word and c.lower() == first_word.group(1).lower()]
     if named:
         return named[0]
-    sentences = [s for s in _SENTENCE_END.split(text) if any(_mentions(s, c) for c in problem.choices)]
-    return _one_mentioned(sentences[-1], problem) if sentences else None
+    # a long response names its choice in words: its last sentence naming a choice text
+    # (short texts such as "no" or "12" occur in reasoning by chance)
+    wordy = VisionProblem(problem.answer, problem.question_type, problem.answer_type,
+                          tuple(c for c in problem.choices if len(_comparable(c)) >= _WORDY))
+    sentences = [s for s in _SENTENCE_END.split(text) if any(_mentions(s, c) for c in wordy.choices)]
+    return _one_mentioned(sentences[-1], wordy) if sentences else None
 
 
 def extract_free_form(response: str, problem: VisionProblem) -> str | None:
@@ -241,8 +248,10 @@ def extract_free_form(response: str, problem: VisionProblem) -> str | None:
         return "[" + ", ".join(_number_text(v) for v in numbers_in(lists[-1])) + "]" if lists else None
     if statement is not None:
         value = _answer_number(statement, problem.question)
-    elif _REFUSAL.search(response):
+    elif REFUSAL.search(response):
         value = None
+    elif _BOLD_NUMBER.search(response):  # "is **70**": the number the response highlights
+        value = numbers_in(_BOLD_NUMBER.search(response).group(1))[0]
     else:
         sentences = [s for s in _SENTENCE_END.split(response) if numbers_in(s, words=True)]
         value = _answer_number(sentences[-1], problem.question) if sentences else None

@@ -117,7 +117,8 @@ def benchmark_markdown(name: str, bench: Benchmark, labels: list[str], curves: l
     for label, v in versus.items():
         parts.append(bullet_list([f"solved by {base} only: {id_list(v.solvable.only_base) or '—'}",
                                   f"solved by {label} only: {id_list(v.solvable.only_other) or '—'}"]))
-    parts.append(" ".join(f"![{name}]({plot})" for plot in plots))
+    if plots:
+        parts.append(" ".join(f"![{name}]({plot})" for plot in plots))
     return "\n\n".join(parts)
 
 
@@ -159,6 +160,7 @@ def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSet
         report["benchmarks"][name] = {
             "n": benches[0].n,
             "problems": len(benches[0].problems),
+            "k": curves[0].ks,
             "models": {label: {"curve": curve.pass_at_k, "low": curve.low, "high": curve.high,
                                "never_solved": never_solved(b.problems), "accuracy_histogram": histogram}
                        for label, curve, b, histogram in zip(labels, curves, benches, histograms)},

@@ -2,7 +2,7 @@
 
 Drawn on matplotlib's Agg canvas without pyplot, so nothing global (backend, open
 figures) changes in the caller's process. Every series carries an SVG id
-(``curve-<i>``, ``band-<i>``, ``hist-<i>``) so the files can be checked.
+(``curve-<i>``, ``band-<i>``, ``hist-<i>-<bin>``) so the files can be checked.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def plot_histograms(
     width = 0.8 / len(series)
     for i, (label, shares) in enumerate(series):
         positions = [b + (i - (len(series) - 1) / 2) * width for b in range(len(shares))]
-        axes.bar(positions, shares, width=width, label=label, gid=f"hist-{i}")
+        bars = axes.bar(positions, shares, width=width, label=label)
+        for j, bar in enumerate(bars):
+            bar.set_gid(f"hist-{i}-{j}")
     edges = HISTOGRAM_BINS
     axes.set_xticks(range(len(edges) - 1))
     axes.set_xticklabels([f"{lo:.1f}-{hi:.1f}" for lo, hi in zip(edges, edges[1:])], rotation=45, fontsize=8)

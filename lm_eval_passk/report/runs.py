@@ -170,7 +170,10 @@ def read_task(run: Run, task: str) -> list[dict] | None:
     except (PassKConfigError, OSError, UnicodeDecodeError) as err:
         run.errors.append(str(err))
         return None
-    if samples.lines and "passk" not in samples.lines[0]:
+    if not samples.lines:
+        run.notes.append(f"{task}: the samples file {path.name} is empty (the run stopped before writing it)")
+        return None
+    if "passk" not in samples.lines[0]:
         run.notes.append(f"{task}: not a pass@k task (its samples carry no 'passk' record); left out")
         return None
     expected = expected_problems(run.results, task)
@@ -188,7 +191,7 @@ def load_run(path: Path, label: str | None = None) -> Run:
     run = Run(results_path, results, label or model_label(results))
     for task in task_names(results):
         lines = read_task(run, task)
-        if not lines:
+        if lines is None:
             continue
         try:
             problems = tuple(problem_of(line) for line in lines)

@@ -50,7 +50,7 @@ def summarize(benchmark: Benchmark, bootstrap: BootstrapSettings) -> BenchmarkSu
     problems = benchmark.problems
     curve = pass_at_k_curve(problems, iterations=bootstrap.iterations, confidence=bootstrap.confidence,
                             seed=bootstrap.seed)
-    majority = {k: maj_at_k(problems, k) for k in table_ks(benchmark.n)}
+    majority = maj_at_k(problems, table_ks(benchmark.n), seed=bootstrap.seed)
     return BenchmarkSummary(benchmark, curve, majority, never_solved(problems))
 
 

@@ -1,0 +1,127 @@
+"""A scripted stand-in for a vision-language model, and the images it can read.
+
+Every fixture image shows red bars on white (:func:`draw_bars`). The model counts the
+bars in the image it is handed (so a run only succeeds when the harness passes the
+image), works out the answer the question asks for, and answers the j-th copy of a
+prompt correctly when ``j % 8 < r`` (``[solve rate r/8]`` in the question), cycling
+through answer styles. Wrong copies cycle through a wrong value, no answer, and a
+second wrong value.
+
+``python tests/scripted_vision_model.py <lm_eval args>`` is ``lm_eval`` with this model
+registered as ``passk-scripted-vision``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+
+from PIL import Image, ImageDraw
+
+BAR_WIDTH, GAP, HEIGHT = 8, 8, 40
+RED = (220, 20, 20)
+SOLVE_RATE = re.compile(r"\[solve rate (\d)/8\]")
+
+
+def draw_bars(count: int) -> Image.Image:
+    image = Image.new("RGB", (GAP + count * (BAR_WIDTH + GAP) + 16, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    for i in range(count):
+        left = GAP + i * (BAR_WIDTH + GAP)
+        draw.rectangle((left, 8, left + BAR_WIDTH - 1, HEIGHT - 8), fill=RED)
+    return image
+
+
+def count_bars(image: Image.Image) -> int:
+    """Red runs along the middle row (the image may have gone through JPEG)."""
+    rgb = image.convert("RGB")
+    y = rgb.height // 2
+    red = [r > 150 and g < 110 and b < 110 for r, g, b in (rgb.getpixel((x, y)) for x in range(rgb.width))]
+    return sum(1 for x, is_red in enumerate(red) if is_red and (x == 0 or not red[x - 1]))
+
+
+def true_answer(prompt: str, bars: int) -> tuple[str, str]:
+    """(what a correct response states, the kind of answer) for the question asked."""
+    if "Choices:" in prompt:
+        letter = re.search(rf"^\(([A-Z])\) {bars}$", prompt, re.MULTILINE)
+        return (letter.group(1) if letter else "?"), "letter"
+    if "Python list" in prompt:
+        return f"[{bars}, {2 * bars}]", "list"
+    if "divided by 4" in prompt:
+        return f"{bars / 4:.2f}", "number"
+    return str(bars), "number"
+
+
+CORRECT = {
+    "number": ("Counting the red bars gives {a}. So the answer is $\\boxed{{{a}}}$.", "The answer is {a}.",
+               "Final answer: {a}"),
+    "list": ("So the list is \\boxed{{{a}}}.", "The answer is {a}.", "Answer: {a}"),
+    "letter": ("The bars match option {a}. \\boxed{{{a}}}", "The answer is ({a}).", "{a}"),
+}
+WRONG = ("Hmm, the answer is \\boxed{{{w}}}.", "I cannot see the image clearly, so I cannot answer.",
+         "The answer is {w2}.")
+
+
+def respond(prompt: str, image: Image.Image, copy: int) -> str:
+    rate = SOLVE_RATE.search(prompt)
+    if rate is None:
+        return "The answer is 0."
+    bars = count_bars(image)
+    answer, kind = true_answer(prompt, bars)
+    if copy % 8 < int(rate.group(1)):
+        return CORRECT[kind][copy % 3].format(a=answer)
+    if kind == "letter":
+        letters = re.findall(r"^\(([A-Z])\) ", prompt, re.MULTILINE)
+        at = letters.index(answer)
+        wrong = (letters[(at + 1) % len(letters)], letters[(at + 2) % len(letters)])
+    else:
+        wrong = (str(bars + 1), str(bars + 2))
+    return WRONG[copy % 3].format(w=wrong[0], w2=wrong[1])
+
+
+def register() -> None:
+    from lm_eval.api.model import LM
+    from lm_eval.api.registry import register_model
+
+    @register_model("passk-scripted-vision")
+    class ScriptedVisionLM(LM):
+        MULTIMODAL = True
+
+        def __init__(self, **kwargs) -> None:
+            super().__init__()
+            self.seen: Counter[tuple[str, str]] = Counter()  # copies so far, per task and prompt
+
+        @property
+        def tokenizer_name(self) -> str:
+            return "scripted-vision"
+
+        def apply_chat_template(self, chat_history, add_generation_prompt=True) -> str:
+            return "".join(f"<|{m['role']}|>{m['content']}\n" for m in chat_history) + "<|assistant|>"
+
+        def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+            out = []
+            for request in requests:
+                prompt, _, media = request.args
+                images = media["visual"]
+                if prompt.count("<image>") != 1 or len(images) != 1 or not isinstance(images[0], Image.Image):
+                    raise ValueError(f"expected one <image> and one PIL image, got {prompt!r} with {images!r}")
+                key = (request.task_name, prompt)
+                out.append(respond(prompt, images[0], self.seen[key]))
+                self.seen[key] += 1
+            return out
+
+        def loglikelihood(self, requests, disable_tqdm: bool = False):
+            raise NotImplementedError("the scripted model only generates")
+
+        def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
+            raise NotImplementedError("the scripted model only generates")
+
+
+if __name__ == "__main__":
+    import lm_eval.models  # noqa: F401  (built-in models first)
+    from lm_eval.__main__ import cli_evaluate
+
+    register()
+    sys.argv[0] = "lm_eval"
+    cli_evaluate()
