@@ -125,7 +125,7 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: credits a response that lists options without choosing one"
         stated = stated_letter(text, problem)
         if stated and extraction.strip() in problem.letters and extraction.strip() != stated:
-            return f"reference: extraction is another letter than the one the response states"
+            return "reference: extraction is another letter than the one the response states"
         value = parse_number(extraction)
         if not label and ours == problem.answer and value is not None and numbers_in(problem.answer) == [value]:
             return "reference: maps a number equal to the gold choice's value to another choice by edit distance"
@@ -183,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'run':{width}}  {'n':>5}  {'agree':>7}  {'corrected':>9}")
     for run in totals:
         print(f"{run:{width}}  {totals[run]:5d}  {agreed[run] / totals[run]:7.2%}  {corrected[run] / totals[run]:9.2%}")
+    text_runs = [r for r in totals if "_code" not in r]
+    m = sum(totals[r] for r in text_runs)
+    print(f"{'runs graded on their response text':{width}}  {m:5d}  {sum(agreed[r] for r in text_runs) / m:7.2%}  "
+          f"{sum(corrected[r] for r in text_runs) / m:9.2%}")
     n = sum(totals.values())
     print(f"{'OVERALL':{width}}  {n:5d}  {sum(agreed.values()) / n:7.2%}  {sum(corrected.values()) / n:9.2%}")
     print(f"\n{n - sum(agreed.values())} disagreements by cause:")
@@ -193,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             for run, item, grade in cases[: args.show]:
                 print(f"\n[{why}] {run}/{item['pid']} gold={item['answer']!r} reference={item['extraction']!r} "
                       f"label={item['true_false']} ours={grade.answer!r}\n  ...{graded_text(run, item)[-240:]!r}")
+    stale = sorted(set(reviewed) - {f"{d['run']}/{d['pid']}" for d in disagreements})
+    if stale:
+        print(f"\nreviewed entries that are no longer disagreements: {', '.join(stale)}")
     print(f"\ngrading time: {seconds:.2f} s for {n} responses ({seconds / n * 1e6:.0f} us each)")
     if args.json:
         args.json.write_text(json.dumps(disagreements, indent=1, ensure_ascii=False))

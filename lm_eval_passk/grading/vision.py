@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..extract import last_boxed
 
 MULTI_CHOICE = "multi_choice"
-ANSWER_TYPES = ("text", "integer", "float", "list")
 
 
 @dataclass(frozen=True)
@@ -232,9 +231,13 @@ def extract_choice(response: str, problem: VisionProblem) -> str | None:
     if named:
         return named[0]
     # a long response names its choice in words: its last sentence naming a choice text
-    # (short texts such as "no" or "12" occur in reasoning by chance)
-    wordy = VisionProblem(problem.answer, problem.question_type, problem.answer_type,
-                          tuple(c for c in problem.choices if len(_comparable(c)) >= _WORDY))
+    # (short texts such as "no" or "12", and texts or values the question gives, occur
+    # in reasoning by chance)
+    given = set(numbers_in(problem.question))
+    wordy = VisionProblem(problem.answer, problem.question_type, problem.answer_type, tuple(
+        c for c in problem.choices
+        if len(_comparable(c)) >= _WORDY and not _mentions(problem.question, c)
+        and not (numbers_in(c) and set(numbers_in(c)) <= given)))
     sentences = [s for s in _SENTENCE_END.split(text) if any(_mentions(s, c) for c in wordy.choices)]
     return _one_mentioned(sentences[-1], wordy) if sentences else None
 
@@ -289,7 +292,3 @@ def is_correct(prediction: str | None, problem: VisionProblem) -> bool:
 def grade_response(response: str, problem: VisionProblem) -> VisionGrade:
     prediction = extract_prediction(response, problem)
     return VisionGrade(prediction, is_correct(prediction, problem))
-
-
-def grade_responses(responses: Sequence[str], problem: VisionProblem) -> list[VisionGrade]:
-    return [grade_response(r, problem) for r in responses]
