@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
         help="overlay a base model (first run) and others: crossover k, ΔSE, solvable sets, histograms")
     compare.add_argument("runs", type=Path, nargs="+", metavar="RUN_DIR", help="base model's run first")
     compare.add_argument("--labels", help="comma-separated legend labels, one per run (default: model names)")
-    compare.add_argument("--out", type=Path, default=Path("passk_compare"), help="output folder (default ./passk_compare)")
+    compare.add_argument("--out", type=Path, default=Path("passk_compare"),
+                         help="output folder (default ./passk_compare)")
 
     rescore = commands.add_parser(
         "rescore", help="grade a run's saved responses again into a new run folder (no generation)")

@@ -21,6 +21,15 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return float(1 - Fraction(comb(n - c, k), comb(n, k)))
 
 
+def problem_metrics(ks: Sequence[int], answers: Sequence[str | None], verdicts: Sequence[bool]) -> dict[str, float]:
+    """pass@k for each k, ``maj@n`` and ``no_answer`` of one problem's n samples."""
+    n, c = len(verdicts), sum(verdicts)
+    metrics = {f"pass@{k}": pass_at_k(n, c, k) for k in ks}
+    metrics[f"maj@{n}"] = float(majority_correct(answers, verdicts))
+    metrics["no_answer"] = sum(a is None for a in answers) / n
+    return metrics
+
+
 def default_ks(n: int) -> list[int]:
     """Powers of two up to ``n``, and ``n`` itself."""
     ks, k = [], 1

@@ -16,7 +16,7 @@ from lm_eval.api.filter import Filter, FilterEnsemble
 from lm_eval.api.metrics import mean
 from lm_eval.api.task import ConfigurableTask
 
-from .estimators import majority_correct, pass_at_k
+from .estimators import problem_metrics
 from .settings import PassKConfigError, PassKSettings
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class PassKTask(ConfigurableTask):
             raise RuntimeError(f"{self.config.task}: expected {self.settings.n} samples for a problem, got {n}")
         answers = [s["answer"] for s in samples]
         verdicts = [bool(s["correct"]) for s in samples]
-        metrics: dict[str, Any] = {f"pass@{k}": pass_at_k(n, c, k) for k in self.settings.ks}
-        metrics[f"maj@{n}"] = float(majority_correct(answers, verdicts))
-        metrics["no_answer"] = sum(a is None for a in answers) / n
+        metrics: dict[str, Any] = problem_metrics(self.settings.ks, answers, verdicts)
         metrics[FILTER_NAME] = {"n": n, "c": c, "verdicts": verdicts, "answers": answers}
         if any(s.get("grading_failed") for s in samples):
             metrics[FILTER_NAME]["grading_failed"] = True

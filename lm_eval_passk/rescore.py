@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .estimators import majority_correct, pass_at_k
+from .estimators import problem_metrics
 from .extract import extract_math_answer
 from .grading.math import GRADING_MODES, grade_answers
 from .report.runs import (
@@ -40,16 +39,6 @@ class Rescored:
     tasks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def problem_metrics(ks: Sequence[int], answers: list[str | None], verdicts: list[bool]) -> dict[str, Any]:
-    """The per-problem metrics of a samples line (as ``PassKTask.process_results``)."""
-    n, c = len(verdicts), sum(verdicts)
-    metrics: dict[str, Any] = {f"pass@{k}": pass_at_k(n, c, k) for k in ks if k <= n}
-    metrics[f"maj@{n}"] = float(majority_correct(answers, verdicts))
-    metrics["no_answer"] = sum(a is None for a in answers) / n
-    metrics[FILTER] = {"n": n, "c": c, "verdicts": verdicts, "answers": answers}
-    return metrics
 
 
 def task_aggregates(per_problem: list[dict[str, Any]]) -> dict[str, Any]:
@@ -109,7 +98,8 @@ class TaskToRescore:
         """Each samples line with its answers, verdicts and metrics graded again."""
         out = []
         for line, answers, verdicts in zip(self.lines, self.answers, self.verdicts):
-            metrics = problem_metrics(self.settings.ks, answers, verdicts)
+            metrics: dict[str, Any] = problem_metrics([k for k in self.settings.ks if k <= len(verdicts)], answers, verdicts)
+            metrics[FILTER] = {"n": len(verdicts), "c": sum(verdicts), "verdicts": verdicts, "answers": answers}
             new = {key: value for key, value in line.items() if key not in line.get("metrics", [])}
             new.update(metrics, metrics=list(metrics),
                        filtered_resps=[[str({"answer": a, "correct": v}) for a, v in zip(answers, verdicts)]])

@@ -24,7 +24,7 @@ from .curves import (
 from .markdown import bullet_list, percent, table
 from .plots import FORMATS, plot_curves, plot_histograms
 from .runs import Benchmark, Run
-from .single_run import BootstrapSettings
+from .single_run import DEFAULT_BOOTSTRAP, BootstrapSettings
 
 LISTED_IDS = 30  # summary.md lists the ids of a set up to this size
 
@@ -99,14 +99,15 @@ def id_list(ids: list[str]) -> str:
     return ", ".join(ids) if len(ids) <= LISTED_IDS else f"{len(ids)} ids, see compare.json"
 
 
-def benchmark_markdown(name: str, bench: Benchmark, labels: list[str], curves: list[Curve],
-                       versus: dict[str, Versus], problems: list[Benchmark], plots: list[str]) -> str:
+def benchmark_markdown(name: str, labels: list[str], benches: list[Benchmark], curves: list[Curve],
+                       versus: dict[str, Versus], plots: list[str]) -> str:
+    bench, base = benches[0], labels[0]
     ks = table_ks(bench.n)
-    base = labels[0]
     model_rows = [[label, *(percent(curve.at(k)) for k in ks), percent(never_solved(b.problems))]
-                  for label, curve, b in zip(labels, curves, problems)]
+                  for label, curve, b in zip(labels, curves, benches)]
     versus_rows = [[label, crossover_text(v.crossover_k, bench.n), percent(v.delta_se),
-                    len(v.solvable.only_base), len(v.solvable.only_other), len(v.solvable.both), len(v.solvable.neither)]
+                    *(len(ids) for ids in (v.solvable.only_base, v.solvable.only_other, v.solvable.both,
+                                           v.solvable.neither))]
                    for label, v in versus.items()]
     parts = [
         f"## {name} (n = {bench.n}, {len(bench.problems)} problems)",
@@ -115,14 +116,14 @@ def benchmark_markdown(name: str, bench: Benchmark, labels: list[str], curves: l
                f"solved by {base} only", "by the other only", "by both", "by neither"], versus_rows),
     ]
     for label, v in versus.items():
-        parts.append(bullet_list([f"solved by {base} only: {id_list(v.solvable.only_base) or '—'}",
-                                  f"solved by {label} only: {id_list(v.solvable.only_other) or '—'}"]))
+        parts.append(bullet_list([f"solved by {base}, never by {label}: {id_list(v.solvable.only_base) or '—'}",
+                                  f"solved by {label}, never by {base}: {id_list(v.solvable.only_other) or '—'}"]))
     if plots:
         parts.append(" ".join(f"![{name}]({plot})" for plot in plots))
     return "\n\n".join(parts)
 
 
-def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSettings = BootstrapSettings(),
+def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
                      formats: tuple[str, ...] = FORMATS) -> tuple[list[Path], list[str], list[str]]:
     """Compare every benchmark the runs share; returns (files, notes, errors). Benchmarks
     that do not match are left out (errors); the others are still written."""
@@ -156,7 +157,7 @@ def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSet
                                      formats=formats)
         written += plots
         pngs = [p.name for p in plots if p.suffix == ".png"]
-        sections.append(benchmark_markdown(name, benches[0], labels, curves, versus, benches, pngs))
+        sections.append(benchmark_markdown(name, labels, benches, curves, versus, pngs))
         report["benchmarks"][name] = {
             "n": benches[0].n,
             "problems": len(benches[0].problems),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -30,7 +30,7 @@ class Curve:
         return self.pass_at_k[k - 1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pass_at_ks(n: int, c: int, k_max: int) -> tuple[float, ...]:
     return tuple(pass_at_k(n, c, k) for k in range(1, k_max + 1))
 

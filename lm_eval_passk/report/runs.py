@@ -10,7 +10,7 @@ kept out of the run and described in ``Run.errors``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -142,14 +142,14 @@ def expected_problems(results: dict[str, Any], task: str) -> int | None:
     return counts.get("effective")
 
 
-def problem_of(line: dict, id_prefix: str = "") -> Problem:
+def problem_of(line: dict) -> Problem:
     record = line["passk"]
     verdicts = tuple(bool(v) for v in record["verdicts"])
     if len(verdicts) != record["n"] or sum(verdicts) != record["c"]:
         raise ValueError(f"n={record['n']}, c={record['c']} disagree with its {len(verdicts)} verdicts")
     doc = line.get("doc") or {}
     return Problem(
-        id=f"{id_prefix}{doc.get('id', line['doc_id'])}",
+        id=str(doc.get("id", line["doc_id"])),
         n=int(record["n"]),
         c=int(record["c"]),
         verdicts=verdicts,
@@ -204,10 +204,7 @@ def load_run(path: Path, label: str | None = None) -> Run:
         if absent:
             run.notes.append(f"{group}: no pooled curve, {', '.join(absent)} could not be read")
             continue
-        problems = tuple(
-            Problem(f"{t}/{p.id}", p.n, p.c, p.verdicts, p.answers, p.doc_hash)
-            for t in leaves for p in run.benchmarks[t].problems
-        )
+        problems = tuple(replace(p, id=f"{t}/{p.id}") for t in leaves for p in run.benchmarks[t].problems)
         expected = [run.benchmarks[t].expected for t in leaves]
         total = None if None in expected else sum(expected)
         run.benchmarks[group] = Benchmark(group, problems, total)

@@ -22,6 +22,9 @@ class BootstrapSettings:
     seed: int = 0
 
 
+DEFAULT_BOOTSTRAP = BootstrapSettings()
+
+
 @dataclass(frozen=True)
 class BenchmarkSummary:
     benchmark: Benchmark
@@ -81,7 +84,7 @@ def benchmark_markdown(summary: BenchmarkSummary, label: str, plot: str | None) 
     return "\n\n".join(parts)
 
 
-def write_report(run: Run, out_dir: Path, bootstrap: BootstrapSettings = BootstrapSettings(),
+def write_report(run: Run, out_dir: Path, bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
                  formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write every benchmark of ``run`` into ``out_dir``; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
