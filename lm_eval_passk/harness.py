@@ -190,6 +190,8 @@ class CodePassKTask(PassKTask):
         return super().metric_names() + base
 
     def process_results(self, doc: dict, results: list[list[dict]]) -> dict[str, Any]:
+        from .estimators import pass_at_k
+
         metrics = super().process_results(doc, results)
         if self._reports_base:
             (samples,) = results
