@@ -8,9 +8,13 @@ extraction, then ``grade_answers`` in each mode) and compares with the reference
 - ``grader_cases``: Math-Verify's own test cases (gold, prediction, expected).
 
 For each corpus and mode it prints agreement, false positives (we say correct, the
-reference wrong) and false negatives, then the agreement once the reviewed reference
-errors in ``benchmarks/data/math_reference_errors.jsonl`` are set aside, how often the
-two modes disagree, and every disagreement with a one-word cause.
+reference wrong) and false negatives, then the agreement once the reviewed cases in
+``benchmarks/data/math_reference_errors.jsonl`` are set aside (labels shown wrong,
+labels right only under a non-default Math-Verify option, broken test strings), how
+often the two modes disagree, and every disagreement with a one-word cause. The mode
+to hold to the reference is ``math_verify`` for gsm8k and grader_cases and ``paper``
+(as well) for math, whose labels come from the grader ``paper`` rebuilds; ``paper``
+on Math-Verify's cases shows how far apart the two graders are.
 
     python benchmarks/math_agreement.py [--shared-data ../shared/data] [--workers N]
 """
@@ -18,7 +22,6 @@ two modes disagree, and every disagreement with a one-word cause.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import time
 from collections import Counter
@@ -80,29 +83,40 @@ def grader_cases(shared: Path) -> list[Case]:
     ]
 
 
-def read_reviewed(path: Path) -> dict[tuple[str, str], str]:
-    """(corpus, id) -> why the reference label is wrong."""
-    return {(r["corpus"], r["id"]): r["reason"] for r in read_jsonl(path)} if path.is_file() else {}
+def read_reviewed(path: Path) -> dict[tuple[str, str], dict]:
+    """(corpus, id) -> {kind, reference, reason}: a reference label shown wrong
+    ("label"), right only under a non-default grader option ("config"), or a broken
+    test string ("malformed")."""
+    return {(r["corpus"], r["id"]): r for r in read_jsonl(path)}
 
 
-def _number(text: str | None) -> float | None:
+def _digits(text: str | None) -> str:
+    return re.sub(r"[\s,$]|\\!|\{,\}", "", str(text))
+
+
+def _number(text: str) -> float | None:
     try:
-        return float(str(text).replace(",", "").replace("\\!", "").replace("{,}", "").strip().strip("$"))
+        return float(text)
     except ValueError:
         return None
 
 
-def cause(case: Case, verdict: bool, reviewed: dict) -> str:
+def cause(case: Case, reviewed: dict) -> str:
     """One word for why our verdict and the reference label differ."""
     if (case.corpus, case.id) in reviewed:
-        return "label"
+        return reviewed[(case.corpus, case.id)]["kind"]
     if case.answer is None:
         return "no-answer"
-    if case.reference_answer is not None and paper_normalise(case.answer) != paper_normalise(case.reference_answer):
+    if case.reference_answer is not None and _digits(paper_normalise(case.answer)) != _digits(
+        paper_normalise(case.reference_answer)
+    ):
         return "extraction"
-    a, g = _number(paper_normalise(case.answer)), _number(paper_normalise(case.gold))
+    decimal_commas = [_number(t.replace(",", ".")) for t in (case.answer, case.gold) if re.fullmatch(r"\d+,\d+", t)]
+    if decimal_commas and any(_number(_digits(t)) in decimal_commas for t in (case.answer, case.gold)):
+        return "comma"  # "1,22" read as 1.22
+    a, g = _number(_digits(paper_normalise(case.answer))), _number(_digits(paper_normalise(case.gold)))
     if a is not None and g is not None:
-        if g and (abs(a - 100 * g) <= 1e-6 * abs(a) or abs(100 * a - g) <= 1e-6 * abs(g)):
+        if g and (abs(a - 100 * g) <= 1e-9 * abs(a) or abs(100 * a - g) <= 1e-9 * abs(g)):
             return "percent"
         return "tolerance" if abs(a - g) <= 1e-4 * max(abs(a), abs(g)) else "number"
     if re.search(r"\\(?:text|mbox|mathrm)\{", case.answer + case.gold):
@@ -117,31 +131,62 @@ def grade(cases: list[Case], mode: str, workers: int | None) -> tuple[list[bool]
     return grades.verdicts, time.perf_counter() - start, grades.failures
 
 
-def report(cases: list[Case], verdicts_by_mode: dict[str, list[bool]], reviewed: dict) -> list[str]:
+@dataclass(frozen=True)
+class Tally:
+    corpus: str
+    mode: str
+    n: int
+    agree: int
+    fp: int
+    fn: int
+    n_kept: int
+    agree_kept: int
+
+
+def tally(cases: list[Case], mode: str, verdicts: list[bool], reviewed: dict) -> Tally:
+    kept = [(c, v) for c, v in zip(cases, verdicts) if (c.corpus, c.id) not in reviewed]
+    return Tally(
+        corpus=cases[0].corpus, mode=mode, n=len(cases),
+        agree=sum(v == c.label for c, v in zip(cases, verdicts)),
+        fp=sum(v and not c.label for c, v in zip(cases, verdicts)),
+        fn=sum(c.label and not v for c, v in zip(cases, verdicts)),
+        n_kept=len(kept), agree_kept=sum(v == c.label for c, v in kept),
+    )
+
+
+def disagreements(cases: list[Case], verdicts: list[bool], reviewed: dict) -> list[str]:
     lines = []
-    for mode, verdicts in verdicts_by_mode.items():
-        fp = [(c, v) for c, v in zip(cases, verdicts) if v and not c.label]
-        fn = [(c, v) for c, v in zip(cases, verdicts) if c.label and not v]
-        kept = [(c, v) for c, v in zip(cases, verdicts) if (c.corpus, c.id) not in reviewed]
-        agree = sum(v == c.label for c, v in zip(cases, verdicts))
-        kept_agree = sum(v == c.label for c, v in kept)
-        causes = Counter(cause(c, v, reviewed) for c, v in fp + fn)
+    for c, v in zip(cases, verdicts):
+        if v == c.label:
+            continue
+        note = reviewed.get((c.corpus, c.id))
         lines.append(
-            f"  {mode:12} agreement {100 * agree / len(cases):6.2f}%  FP {len(fp):3}  FN {len(fn):3}  "
-            f"| without {len(cases) - len(kept)} reviewed label errors: {100 * kept_agree / len(kept):6.2f}%  "
-            f"| causes: {dict(causes.most_common())}"
+            f"    {cause(c, reviewed):10} {'FP' if v else 'FN'} {c.id:22} answer={c.answer!r:.60} gold={c.gold!r:.40}"
+            + (f" ref_answer={c.reference_answer!r:.30}" if c.reference_answer is not None else "")
+            + (f"\n{'':17}reviewed: {note['reason']}" if note else "")
         )
-        for c, v in fp + fn:
-            why = reviewed.get((c.corpus, c.id), "")
-            lines.append(
-                f"    {cause(c, v, reviewed):10} {'FP' if v else 'FN'} {c.id:24} answer={c.answer!r:.60} "
-                f"gold={c.gold!r:.40} ref_answer={c.reference_answer!r:.30}" + (f"  [{why}]" if why else "")
-            )
-    modes = list(verdicts_by_mode)
-    if len(modes) == 2:
-        differ = sum(a != b for a, b in zip(*verdicts_by_mode.values()))
-        lines.append(f"  modes disagree on {differ} of {len(cases)} ({100 * differ / len(cases):.2f}%)")
     return lines
+
+
+def stale_reviews(cases: list[Case], reviewed: dict) -> list[str]:
+    """Reviewed cases whose corpus label is not the one the review was about."""
+    by_id = {(c.corpus, c.id): c for c in cases}
+    problems = []
+    for key, note in reviewed.items():
+        if key in by_id:
+            c = by_id[key]
+            if c.label != note["reference"]:
+                problems.append(f"    {key}: the corpus label is {c.label}, the review says {note['reference']}")
+    return problems
+
+
+def summary(tallies: list[Tally]) -> str:
+    rows = ["| corpus | mode | n | agreement | FP | FN | set aside (reviewed) | agreement without them |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for t in tallies:
+        rows.append(f"| {t.corpus} | {t.mode} | {t.n} | {100 * t.agree / t.n:.2f}% | {t.fp} | {t.fn} | "
+                    f"{t.n - t.n_kept} | {100 * t.agree_kept / t.n_kept:.2f}% |")
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -153,17 +198,27 @@ def main() -> None:
     args = parser.parse_args()
     reviewed = read_reviewed(REVIEWED)
     loaders = {"gsm8k": gsm8k_cases, "math": math_cases, "grader_cases": grader_cases}
+    tallies = []
     for name in args.corpus or loaders:
         cases = loaders[name](args.shared_data)
         verdicts_by_mode = {}
-        timings = []
+        print(f"\n== {name}: {len(cases)} labelled responses, {sum(c.label for c in cases)} labelled correct")
         for mode in GRADING_MODES:
             verdicts, seconds, failures = grade(cases, mode, args.workers)
             verdicts_by_mode[mode] = verdicts
-            timings.append(f"{mode} {seconds:.1f}s, {failures} timed out")
-        print(f"\n== {name}: {len(cases)} labelled responses, {sum(c.label for c in cases)} labelled correct "
-              f"({'; '.join(timings)})")
-        print("\n".join(report(cases, verdicts_by_mode, reviewed)))
+            t = tally(cases, mode, verdicts, reviewed)
+            tallies.append(t)
+            causes = Counter(cause(c, reviewed) for c, v in zip(cases, verdicts) if v != c.label)
+            print(f"  {mode:12} agreement {100 * t.agree / t.n:6.2f}%  FP {t.fp:3}  FN {t.fn:3}  | "
+                  f"without the {t.n - t.n_kept} reviewed cases {100 * t.agree_kept / t.n_kept:6.2f}%  | "
+                  f"{seconds:.1f}s, {failures} timed out | causes {dict(causes.most_common())}")
+            for line in disagreements(cases, verdicts, reviewed):
+                print(line)
+        for line in stale_reviews(cases, reviewed):
+            print(line)
+        differ = sum(a != b for a, b in zip(*verdicts_by_mode.values()))
+        print(f"  the two modes disagree on {differ} of {len(cases)} ({100 * differ / len(cases):.2f}%)")
+    print("\n" + summary(tallies))
 
 
 if __name__ == "__main__":

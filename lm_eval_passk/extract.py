@@ -9,10 +9,12 @@ _ANSWER_TRIGGER = re.compile(r"(?:final answer|the answer)\s*(?:is|:)\s*:?\s*", 
 _ANSWER_END = re.compile(r"\.\s|\.?$|\n")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 # What may stand between boxes that together give one answer: "\boxed{1}, \boxed{2}",
-# "\boxed{(3, 3)} \text{ for part (a) and } \boxed{(1, 1)}", "y_1 = \boxed{..} and y_2 = \boxed{..}".
+# "\boxed{(3, 3)} \text{ for part (a) and } \boxed{(1, 1)}", "y_1 = \boxed{..} and y_2 = \boxed{..}",
+# "\boxed{1} papers and \boxed{2} bins".
 _BOX_JOINER = re.compile(
-    r"(?:\s|[,;&$]|\\[,;:!]|\\q?quad|\\\(|\\\)|\\\[|\\\]|\\text\{[^{}]*\b(?:and|or)\s*\}|\\text\{\s*,?\s*\}|\band\b|\bor\b"
-    r"|[A-Za-z](?:_\{?\w+\}?)?\s*=)*"
+    r"(?:\s|[,;&$]|\\[,;:!]|\\q?quad|\\\(|\\\)|\\\[|\\\]"  # spacing, math delimiters
+    r"|\\text\{[^{}]*\b(?:and|or)\s*\}|\\text\{\s*,?\s*\}|\band\b|\bor\b|\b[A-Za-z]+\s+(?:and|or)\b"  # "and"
+    r"|[A-Za-z](?:_\{?\w+\}?)?\s*=)*"  # a label, "y_2 ="
 )
 
 

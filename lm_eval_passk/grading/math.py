@@ -12,31 +12,17 @@ so sympy's worst cases are cut off by a hard timeout wherever the caller runs.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .pool import map_with_timeout
 
+# "module:function" run by the workers, which import the module before taking work.
 _EQUAL = {
-    "math_verify": f"{__name__}:strict_equal",
-    "paper": f"{__name__}:paper_equal",
+    "math_verify": f"{__package__}.math_strict:equal",
+    "paper": f"{__package__}.math_paper:equal",
 }
 GRADING_MODES = tuple(_EQUAL)
-
-
-def strict_equal(answer: str, gold: str) -> bool:
-    from .math_strict import equal
-
-    # Time limits are the pool's; Math-Verify's own (signal.alarm) would cancel its timer.
-    logging.getLogger("math_verify").setLevel(logging.ERROR)
-    return equal(answer, gold)
-
-
-def paper_equal(answer: str, gold: str) -> bool:
-    from .math_paper import equal
-
-    return equal(answer, gold)
 
 
 @dataclass(frozen=True)

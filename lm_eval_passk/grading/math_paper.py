@@ -14,6 +14,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+
+from latex2sympy2_extended import latex2sympy
+from sympy import N, simplify
+from sympy.parsing.sympy_parser import parse_expr
+from word2number import w2n
 
 # MathQA's unit words, which the reference strips (as regexes, in this order), each
 # also with a plural "s".
@@ -31,6 +37,7 @@ UNITS = [
     'metre', 'meter', 'inch',
 ]
 UNITS += [u + "s" for u in UNITS]
+_UNIT_PATTERNS = [re.compile(r"(^|\W)" + unit + r"($|\W)") for unit in UNITS]
 
 _CHOICES = ("A", "B", "C", "D", "E")
 _SAFE_NAMES = {"sqrt", "pi", "sin", "cos", "tan", "log", "ln", "exp", "oo", "factorial", "binomial"}
@@ -38,8 +45,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _word_to_number(text: str) -> str:
-    from word2number import w2n
-
     try:
         return str(w2n.word_to_num(text))
     except Exception:  # noqa: BLE001 - not a number word: keep the text
@@ -75,6 +80,7 @@ def _fix_a_slash_b(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str, skip_units: bool = False) -> str:
     """Qwen2.5-Math's ``strip_string``: the same rewrites, in the same order."""
     s = str(text).strip().replace("\n", "").rstrip(".").replace("\\!", "")
@@ -88,8 +94,8 @@ def normalise(text: str, skip_units: bool = False) -> str:
         s = without_unit
     if not skip_units:
         for _ in range(2):
-            for unit in UNITS:
-                stripped = re.sub(r"(^|\W)" + unit + r"($|\W)", r"\1\2", s)
+            for pattern in _UNIT_PATTERNS:
+                stripped = pattern.sub(r"\1\2", s)
                 if stripped:
                     s = stripped
     s = s.replace("^{\\circ}", "").replace("^\\circ", "")
@@ -158,7 +164,9 @@ def _is_list(text: str) -> bool:
 
 
 def _is_matrix(text: str) -> bool:
-    return text.startswith(("\\begin{pmatrix}", "\\begin{bmatrix}")) and text.endswith(("\\end{pmatrix}", "\\end{bmatrix}"))
+    return text.startswith(("\\begin{pmatrix}", "\\begin{bmatrix}")) and text.endswith(
+        ("\\end{pmatrix}", "\\end{bmatrix}")
+    )
 
 
 def _matrix_rows(text: str) -> list[list[str]]:
@@ -232,10 +240,10 @@ def math_equal(pred: str, ref: str) -> bool:
 
 
 def _parse_expr_safely(text: str):
-    """sympy's ``parse_expr`` evaluates Python: only let arithmetic of short names through."""
-    from sympy.parsing.sympy_parser import parse_expr
-
-    if "__" in text or any(len(n) > 1 and n not in _SAFE_NAMES for n in _IDENTIFIER.findall(text)):
+    """sympy's ``parse_expr`` evaluates Python: only let arithmetic of short names through
+    (no dunders, strings, statements or long names; the pool's kill bounds the rest)."""
+    long_names = [n for n in _IDENTIFIER.findall(text) if len(n) > 1 and n not in _SAFE_NAMES]
+    if "__" in text or long_names or any(c in text for c in "'\"`;:@"):
         raise ValueError("not plain arithmetic")
     return parse_expr(text)
 
@@ -245,8 +253,6 @@ def _to_sympy(text: str):
     sympy's parser needs antlr4 4.11, Math-Verify pins 4.13; latex2sympy2_extended,
     grown from the same grammar, stands in for it, except on commas (``10{,}000``,
     ``1, 2``), which it reads and the reference's LaTeX parsers reject."""
-    from latex2sympy2_extended import latex2sympy
-
     parsers = (_parse_expr_safely,) if "," in text else (latex2sympy, _parse_expr_safely)
     for parser in parsers:
         for candidate in (text.replace("\\\\", "\\"), text):
@@ -258,8 +264,6 @@ def _to_sympy(text: str):
 
 
 def symbolic_equal(a: str, b: str) -> bool:
-    from sympy import N, simplify
-
     x, y = _to_sympy(a), _to_sympy(b)
     checks = (
         lambda: str(x) == str(y) or x == y,

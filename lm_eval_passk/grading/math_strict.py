@@ -1,39 +1,60 @@
-"""The default grading mode, ``math_verify``: Math-Verify's comparison, made strict
-about exact numbers.
+"""The default grading mode, ``math_verify``: Math-Verify's comparison, with what it
+gets wrong for pass@k put right.
 
-Math-Verify compares two exact expressions that are not plain numbers (``1/2004!``,
-``2^{-100}``) by evaluating their difference to 15 digits and chopping what is below
-that, so any two tiny numbers count as equal. Here such a verdict stands only when
-the two values also agree to 15 significant digits. Everything else is Math-Verify's
-own behaviour: sets in any order, intervals, matrices, ``x = 3`` against ``3``, units
-in ``\\text{}`` dropped, percentages as hundredths.
+- Exact numbers stay exact. Math-Verify compares exact expressions that are not plain
+  numbers (``1/2004!``, ``2^{-100}``) by their difference to 15 digits with what is
+  below chopped, so any two tiny numbers are equal; here such a verdict stands only
+  when the two values also agree to 15 significant digits.
+- A trailing variable is no unit: Math-Verify reads ``4t`` as 4 (t for tonnes).
+- Typing that does not change the answer: ``$...$``, a final full stop, ``1 000``, ``1.5e3``.
+- An answer in words ("The largest $n$ is 34") is graded by the maths in it; one that
+  is no maths at all ("4:30 p.m.") as text.
+
+Everything else is Math-Verify's own behaviour: sets in any order, intervals,
+matrices, ``x = 3`` against ``3``, units in ``\\text{}`` dropped, percentages as
+hundredths, floats to 6 decimal places.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
 from sympy import Abs, Basic, Float, MatrixBase, Mul, Number, Rational, UnevaluatedExpr
 
+# Grading workers keep time themselves (``grading.pool``: a timer signal, then a kill),
+# so Math-Verify's own alarm is off, and its warning that it is off is noise.
+logging.getLogger("math_verify").setLevel(logging.ERROR)
+
 _EXTRACTION = (LatexExtractionConfig(), ExprExtractionConfig())
 _SCIENTIFIC = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*[eE]\s*([-+]?\d+)")
 _DOLLARS = re.compile(r"^\$+(.*?)\$+$", re.DOTALL)
 _SPACED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?")
-_MATH_DELIMITER = re.compile(r"\$|\\\(|\\\[")
+_INLINE_MATH_LIST = re.compile(r"\$[^$]+\$(?:\s*(?:,|;|and|or|\\text\{\s*(?:and|or)\s*\})?\s*\$[^$]+\$)+")
+_MATH_DELIMITER = re.compile(r"(?<!\\)\$|\\\(|\\\[")
+# "4t", "3ab", "\frac{1}{2}h": a variable that Math-Verify would drop as a unit (t for
+# tonnes, h for hours, ab, ...); only its one- and two-letter units that are also names
+# of variables, so "5cm" and "2i" read as before.
+_TRAILING_VARIABLE = re.compile(r"(?<=[\d}])(c|d|g|h|l|m|o|s|t|ab|bc)$")
 _LATEX_GROUPS = re.compile(r"\\[A-Za-z]+(?:\{[^{}]*\})?")
 _TWO_WORDS = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
+_INTEGER = re.compile(r"[-+]?\d+")
 _RELATIVE_TOLERANCE = Float("1e-15", 30)
 
 
 def normalise(answer: str) -> str:
     """Undo what only the answer's typing changes: surrounding ``$``, a final full
-    stop, ``1 000`` for ``1000``, ``1.5e3`` for ``1.5 \\times 10^{3}``."""
+    stop, ``1 000`` for ``1000``, ``1.5e3`` for ``1.5 \\times 10^{3}``; and write a
+    trailing variable as a product (``4t`` -> ``4\\cdot{t}``) so it is not read as a unit."""
     text = answer.strip()
+    if _INLINE_MATH_LIST.fullmatch(text):  # "$1$ and $2$" -> "1, 2"
+        text = ", ".join(re.findall(r"\$([^$]+)\$", text))
     text = _DOLLARS.sub(r"\1", text).strip()
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
+    text = _TRAILING_VARIABLE.sub(r"\\cdot{\1}", text)
     if _SPACED_THOUSANDS.fullmatch(text):
         return text.replace(" ", "")
     return _SCIENTIFIC.sub(r"\1 \\times 10^{\2}", text) if _SCIENTIFIC.fullmatch(text) else text
@@ -51,8 +72,20 @@ def parse_answer(answer: str) -> list:
     Time limits are the caller's (see ``grading.math``)."""
     text = normalise(answer)
     if is_prose(text):
-        return parse(text, extraction_config=_EXTRACTION, parsing_timeout=None)
+        found = parse(text, extraction_config=_EXTRACTION, parsing_timeout=None)
+        if _has_maths(found):
+            return found
     return parse(f"\\boxed{{{text}}}", extraction_config=_EXTRACTION, parsing_timeout=None)
+
+
+def _words(text: str) -> str:
+    """Text that is no maths, for comparing as text: no ``\\text{}`` wrappers, spacing,
+    full stops or case."""
+    return re.sub(r"[\s.]", "", re.sub(r"\\(?:text|textbf|mathrm|mbox)\{([^{}]*)\}", r"\1", text)).lower()
+
+
+def _has_maths(parsed: list) -> bool:
+    return any(isinstance(p, (Basic, MatrixBase)) for p in parsed)
 
 
 def _is_plain_number(expr: Basic) -> bool:
@@ -83,7 +116,13 @@ def exact_values_differ(gold, pred) -> bool:
 
 def equal(answer: str, gold: str) -> bool:
     """Whether the bare answer means the gold answer."""
+    plain_answer, plain_gold = normalise(answer), normalise(gold)
+    if _INTEGER.fullmatch(plain_answer) and _INTEGER.fullmatch(plain_gold):
+        return int(plain_answer) == int(plain_gold)  # Math-Verify's verdict, without parsing LaTeX
     gold_parsed, answer_parsed = parse_answer(gold), parse_answer(answer)
+    if not (_has_maths(gold_parsed) and _has_maths(answer_parsed)):
+        words = _words(plain_answer)  # "4:30 p.m." and "\\text{4:30 pm}"
+        return bool(words) and words == _words(plain_gold)
     if not verify(gold_parsed, answer_parsed, allow_set_relation_comp=True, timeout_seconds=None):
         return False
     try:

@@ -41,14 +41,13 @@ def request_fingerprint(parts: Mapping[str, Any]) -> str:
 
 
 class SampleCache:
-    """Samples by (request fingerprint, index); ``directory=None`` keeps them in memory."""
+    """Samples by (request fingerprint, index), in ``directory/samples.sqlite``."""
 
-    def __init__(self, directory: str | Path | None) -> None:
-        self.path = None if directory is None else Path(directory) / FILE_NAME
+    def __init__(self, directory: str | Path) -> None:
+        self.path = Path(directory) / FILE_NAME
         try:
-            if self.path is not None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=60)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=60)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)

@@ -31,13 +31,15 @@ from vllm.sampling_params import RequestOutputKind
 from .sample_cache import SampleCache, request_fingerprint
 from .samples import GeneratedText, Sample, base_seed, group_by_identity, missing_runs
 
-log = logging.getLogger(__name__)
+# under lm-eval's logger, so the CLI's handler and --verbosity apply to our progress lines
+log = logging.getLogger("lm_eval.passk.vllm_n")
 
 _GREEDY_TEMPERATURE = 1e-5  # vLLM's threshold: below it, sampling is greedy and n must be 1
 _COMPLETE = ("stop", "length")  # finish reasons of a sample worth keeping
 # Only vLLM versions with a per-request stream_interval can skip the per-token outputs.
 _STREAM_ONLY_FIRST_AND_LAST = (
-    {"stream_interval": 2**31 - 1} if "stream_interval" in getattr(SamplingParams, "__struct_fields__", ()) else {}
+    {"stream_interval": 2**31 - 1} if "stream_interval" in getattr(SamplingParams, "__struct_fields__", ())
+    else {}
 )
 
 
@@ -58,15 +60,17 @@ class _Problem:
 
 
 class VLLMN(VLLM):
+    """lm-eval's ``vllm`` model; repeated requests are sampled with n=, seeded and cached."""
+
     def __init__(self, pretrained: str, sample_cache: str | None = None, **kwargs: Any) -> None:
+        # before the model loads, so a bad folder fails at once
+        self._cache = None if sample_cache is None else SampleCache(sample_cache)
         super().__init__(pretrained, **kwargs)
         args = self.model_args
-        self._model_identity = {
-            key: args.get(key) for key in ("model", "revision", "tokenizer", "tokenizer_revision", "dtype", "quantization")
-        }
+        identity = ("model", "revision", "tokenizer", "tokenizer_revision", "dtype", "quantization")
+        self._model_identity = {key: args.get(key) for key in identity}
         self._model_identity["lora"] = kwargs.get("lora_local_path")
         self._run_seed = int(args["seed"])
-        self._cache = SampleCache(sample_cache)
         self._request_ids = itertools.count()
 
     def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
@@ -97,6 +101,7 @@ class VLLMN(VLLM):
             kwargs, until, max_gen_toks = self.modify_gen_kwargs(
                 request.args[1], eos=eos, default_max_gen_toks=self.max_gen_toks
             )
+            kwargs.pop("n", None)  # the task's repeats decide n
             # A seed among the generation kwargs seeds the run, not every sample alike.
             seed = kwargs.pop("seed", None)
             run_seed = self._run_seed if seed is None else int(seed)
@@ -111,12 +116,13 @@ class VLLMN(VLLM):
                 {"model": self._model_identity, "prompt": tokens, "sampling": sampling, "run_seed": run_seed}
             )
             greedy = float(kwargs.get("temperature", 1.0)) < _GREEDY_TEMPERATURE
-            problems.append(_Problem(tokens, sampling, until, n, 1 if greedy else n, fingerprint, base_seed(run_seed, tokens)))
+            distinct = 1 if greedy else n
+            problems.append(_Problem(tokens, sampling, until, n, distinct, fingerprint, base_seed(run_seed, tokens)))
         return problems
 
     def _draw(self, problems: list[_Problem], disable_tqdm: bool) -> list[list[Sample]]:
         """All samples of every problem: from the cache where stored, else generated."""
-        found = [self._cache.load(p.fingerprint, p.distinct) for p in problems]
+        found = [{} if self._cache is None else self._cache.load(p.fingerprint, p.distinct) for p in problems]
         todo = [(i, run) for i, p in enumerate(problems) for run in missing_runs(found[i], p.distinct)]
         wanted = sum(p.distinct for p in problems)
         missing = sum(count for _, (_, count) in todo)
@@ -135,12 +141,15 @@ class VLLMN(VLLM):
         owners: dict[str, tuple[int, int]] = {}
         for i, (start, count) in todo:
             request_id = f"vllm_n-{next(self._request_ids)}"
-            params = self._params(problems[i], start, count, output_kind=RequestOutputKind.DELTA, **_STREAM_ONLY_FIRST_AND_LAST)
-            engine.add_request(request_id, TokensPrompt(prompt_token_ids=problems[i].prompt), params, lora_request=self.lora_request)
+            params = self._params(problems[i], start, count, output_kind=RequestOutputKind.DELTA,
+                                  **_STREAM_ONLY_FIRST_AND_LAST)
+            prompt = TokensPrompt(prompt_token_ids=problems[i].prompt)
+            engine.add_request(request_id, prompt, params, lora_request=self.lora_request)
             owners[request_id] = (i, start)
         texts: dict[tuple[str, int], list[str]] = defaultdict(list)
         tokens: dict[tuple[str, int], int] = defaultdict(int)
-        bar = tqdm(total=sum(count for _, (_, count) in todo), disable=disable_tqdm or self.rank != 0, desc="vllm_n sampling")
+        total = sum(count for _, (_, count) in todo)
+        bar = tqdm(total=total, disable=disable_tqdm or self.rank != 0, desc="vllm_n sampling")
         try:
             while engine.has_unfinished_requests():
                 finished = []
@@ -153,9 +162,8 @@ class VLLMN(VLLM):
                         texts[key].append(piece.text)
                         tokens[key] += len(piece.token_ids)
                         if piece.finish_reason is not None:
-                            sample = self._sample(problems[i], start + piece.index, "".join(texts.pop(key)), piece.finish_reason, tokens.pop(key))
-                            found[i][start + piece.index] = sample
-                            finished.append((problems[i].fingerprint, start + piece.index, sample))
+                            text, count = "".join(texts.pop(key)), tokens.pop(key)
+                            finished.append(_record(problems[i], found[i], start + piece.index, text, piece, count))
                 self._keep(finished)
                 bar.update(len(finished))
         except BaseException:  # e.g. Ctrl-C: what finished is stored; leave the engine empty
@@ -171,20 +179,22 @@ class VLLMN(VLLM):
             generate=True,
             sampling_params=[self._params(problems[i], start, count) for i, (start, count) in todo],
         )
-        finished = []
-        for (i, (start, _)), output in zip(todo, outputs):
-            for piece in output.outputs:
-                sample = self._sample(problems[i], start + piece.index, piece.text, piece.finish_reason, len(piece.token_ids))
-                found[i][start + piece.index] = sample
-                finished.append((problems[i].fingerprint, start + piece.index, sample))
-        self._keep(finished)
-
-    @staticmethod
-    def _sample(problem: _Problem, index: int, text: str, finish_reason, num_tokens: int) -> Sample:
-        return Sample(text, None if finish_reason is None else str(finish_reason), num_tokens, problem.base_seed + index)
+        self._keep([
+            _record(problems[i], found[i], start + piece.index, piece.text, piece, len(piece.token_ids))
+            for (i, (start, _)), output in zip(todo, outputs)
+            for piece in output.outputs
+        ])
 
     def _keep(self, finished: list[tuple[str, int, Sample]]) -> None:
         """Store complete samples; an aborted one is returned but drawn again on a rerun."""
         complete = [item for item in finished if item[2].finish_reason in _COMPLETE]
-        if complete:
+        if complete and self._cache is not None:
             self._cache.store(complete)
+
+
+def _record(problem: _Problem, found: dict[int, Sample], index: int, text: str, piece, num_tokens: int):
+    """Sample ``index`` of ``problem``, finished as vLLM's CompletionOutput ``piece`` says: noted in
+    ``found`` and returned as a (fingerprint, index, sample) row for the cache."""
+    sample = Sample(text, piece.finish_reason and str(piece.finish_reason), num_tokens, problem.base_seed + index)
+    found[index] = sample
+    return problem.fingerprint, index, sample
