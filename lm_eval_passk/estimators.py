@@ -25,7 +25,7 @@ def problem_metrics(ks: Sequence[int], answers: Sequence[str | None], verdicts: 
     """pass@k for each k, ``maj@n`` and ``no_answer`` of one problem's n samples."""
     n, c = len(verdicts), sum(verdicts)
     metrics = {f"pass@{k}": pass_at_k(n, c, k) for k in ks}
-    metrics[f"maj@{n}"] = float(majority_correct(answers, verdicts))
+    metrics[f"maj@{n}"] = majority_accuracy(answers, verdicts)
     metrics["no_answer"] = sum(a is None for a in answers) / n
     return metrics
 
@@ -41,25 +41,21 @@ def default_ks(n: int) -> list[int]:
     return ks
 
 
-def majority_correct(answers: Sequence[str | None], verdicts: Sequence[bool]) -> bool:
-    """Whether majority voting over the samples picks a correct answer.
+def majority_accuracy(answers: Sequence[str | None], verdicts: Sequence[bool]) -> float:
+    """Accuracy of majority voting over the samples.
 
     Correct answers are all equivalent to the gold, so they vote as one; wrong answers
-    vote by their text. Samples without an answer do not vote; a tie goes to the
-    answer seen first.
+    vote by their text; samples without an answer do not vote. A tie between the top
+    answers counts as a uniform random pick among them, so the value does not depend
+    on the order of the samples.
     """
-    votes: Counter[object] = Counter()
-    first_seen: dict[object, int] = {}
-    for i, (answer, correct) in enumerate(zip(answers, verdicts, strict=True)):
-        if answer is None:
-            continue
-        key = _CORRECT if correct else answer
-        votes[key] += 1
-        first_seen.setdefault(key, i)
+    votes = Counter(_CORRECT if correct else answer
+                    for answer, correct in zip(answers, verdicts, strict=True) if answer is not None)
     if not votes:
-        return False
-    winner = max(votes, key=lambda key: (votes[key], -first_seen[key]))
-    return winner is _CORRECT
+        return 0.0
+    top = max(votes.values())
+    leaders = [key for key, count in votes.items() if count == top]
+    return 1 / len(leaders) if _CORRECT in leaders else 0.0
 
 
 _CORRECT = object()

@@ -10,7 +10,7 @@ from functools import cache
 
 import numpy as np
 
-from ..estimators import default_ks, majority_correct, pass_at_k
+from ..estimators import default_ks, majority_accuracy, pass_at_k
 from .runs import Problem
 
 HISTOGRAM_BINS = np.linspace(0.0, 1.0, 11)
@@ -71,9 +71,9 @@ def maj_at_k(
     problems: Sequence[Problem], ks: Sequence[int], *, draws: int = 4096, seed: int = 0
 ) -> dict[int, float]:
     """Expected accuracy of a majority vote over k samples, by Monte Carlo: for random
-    orders of each problem's n samples, whether the majority answer of the first k is
-    correct (``majority_correct``), averaged; so ties, and for k < n the choice of
-    samples, are averaged out. About ``draws`` orders in all (at least 8 per problem)
+    orders of each problem's n samples, the majority-vote accuracy of the first k
+    (``majority_accuracy``, which averages ties), averaged; so for k < n the choice of
+    samples is averaged out, and at k = n it equals the harness's ``maj@n``. About ``draws`` orders in all (at least 8 per problem)
     keep the simulation error of the mean under 0.5 / sqrt(draws)."""
     orderings = max(8, -(-draws // len(problems)))
     rng = np.random.default_rng(seed)
@@ -83,12 +83,18 @@ def maj_at_k(
             for k in ks:
                 totals[k] += orderings * (p.c > 0)
             continue
-        for _ in range(orderings):
+        sampled = [k for k in ks if 1 < k < p.n]
+        for k in ks:  # exact where no choice of samples is involved
+            if k == 1:
+                totals[k] += orderings * p.c / p.n
+            elif k == p.n:
+                totals[k] += orderings * majority_accuracy(p.answers, p.verdicts)
+        for _ in range(orderings if sampled else 0):
             order = rng.permutation(p.n)
             answers = [p.answers[i] for i in order]
             verdicts = [p.verdicts[i] for i in order]
-            for k in ks:
-                totals[k] += majority_correct(answers[:k], verdicts[:k])
+            for k in sampled:
+                totals[k] += majority_accuracy(answers[:k], verdicts[:k])
     return {k: totals[k] / (len(problems) * orderings) for k in ks}
 
 

@@ -3,7 +3,7 @@ from itertools import combinations
 
 import pytest
 
-from lm_eval_passk.estimators import default_ks, majority_correct, pass_at_k
+from lm_eval_passk.estimators import default_ks, majority_accuracy, pass_at_k
 
 
 def brute_force_pass_at_k(n: int, c: int, k: int) -> Fraction:
@@ -51,12 +51,15 @@ def test_default_ks():
 @pytest.mark.parametrize(
     ("answers", "verdicts", "expected"),
     [
-        (["2", "3", "3"], [True, False, False], False),
-        (["1/2", "0.5", "3"], [True, True, False], True),  # equivalent correct answers vote together
-        (["3", "2"], [False, True], False),  # tie: first seen wins
-        ([None, None, "4"], [False, False, True], True),  # no answer, no vote
-        ([None, None], [False, False], False),
+        (["2", "3", "3"], [True, False, False], 0.0),
+        (["1/2", "0.5", "3"], [True, True, False], 1.0),  # equivalent correct answers vote together
+        (["3", "2"], [False, True], 0.5),  # a two-way tie: a coin flip
+        (["3", "4", "2", "2"], [False, False, True, True], 1.0),
+        (["3", "4", "2"], [False, False, True], 1 / 3),  # three-way tie
+        ([None, None, "4"], [False, False, True], 1.0),  # no answer, no vote
+        ([None, None], [False, False], 0.0),
     ],
 )
 def test_majority_vote(answers, verdicts, expected):
-    assert majority_correct(answers, verdicts) is expected
+    assert majority_accuracy(answers, verdicts) == pytest.approx(expected)
+    assert majority_accuracy(answers[::-1], verdicts[::-1]) == pytest.approx(expected)  # order-free
