@@ -54,6 +54,13 @@ class PassKTask(ConfigurableTask):
         verdicts = [bool(s["correct"]) for s in samples]
         metrics: dict[str, Any] = problem_metrics(self.settings.ks, answers, verdicts)
         metrics[FILTER_NAME] = {"n": n, "c": c, "verdicts": verdicts, "answers": answers}
+        reasons = [s.get("finish_reason") for s in samples]
+        if any(r is not None for r in reasons):
+            metrics[FILTER_NAME].update(
+                finish_reasons=reasons,
+                gen_tokens=[s.get("gen_tokens") for s in samples],
+                truncated=sum(r == "length" for r in reasons),
+            )
         if any(s.get("grading_failed") for s in samples):
             metrics[FILTER_NAME]["grading_failed"] = True
         return metrics
@@ -80,14 +87,21 @@ class _ScoreFilter(Filter):
     def apply(self, resps, docs):
         responses = [list(r) for r in resps]
         try:
-            return self.task.score(responses, list(docs))
+            records = self.task.score(responses, list(docs))
         except Exception:  # noqa: BLE001 - hours of generation must reach the samples file
             log.exception(
                 "%s: grading failed; every sample is scored wrong and marked grading_failed. The responses "
                 "are in the --log_samples file: grade them again with `lm-eval-passk rescore RUN_DIR`",
                 self.task.config.task,
             )
-            return [[{"answer": None, "correct": False, "grading_failed": True} for _ in rs] for rs in responses]
+            records = [[{"answer": None, "correct": False, "grading_failed": True} for _ in rs] for rs in responses]
+        # backends that say how a sample ended (--model vllm_n returns GeneratedText) tell us here
+        for rs, recs in zip(responses, records):
+            for response, record in zip(rs, recs):
+                if getattr(response, "finish_reason", None) is not None:
+                    record["finish_reason"] = response.finish_reason
+                    record["gen_tokens"] = response.num_tokens
+        return records
 
 
 class MathPassKTask(PassKTask):

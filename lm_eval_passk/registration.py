@@ -6,7 +6,8 @@ plugin entry point for tasks):
 * a group whose tasks are all pass@k tasks aggregates exactly the metrics every one of
   its tasks reports (n, and so the k list, differ per benchmark);
 * our configuration errors, unknown ``passk_*`` names and malformed JSON arguments
-  end the CLI with one line instead of a traceback.
+  end the CLI with one line instead of a traceback;
+* our model backends (``--model vllm_n``) are registered, lazily, after lm-eval's own.
 
 Each patch marks what it wrapped, so applying it twice changes nothing.
 """

@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import scripted_model  # noqa: E402,F401
 import scripted_curve_model  # noqa: E402,F401
 import scripted_code_model  # noqa: E402,F401
+import scripted_vision_model  # noqa: E402,F401
 
 from lm_eval.__main__ import cli_evaluate  # noqa: E402
 

@@ -4,10 +4,9 @@ number of programs that pass (``PASSING`` counts them per cycle of four)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
+
+from scripted_model import ScriptedLM
 
 # HumanEval+ prompts open a python block, so a response may be bare code.
 SCHEDULE = {
@@ -48,22 +47,8 @@ def passing_count(marker: str, n: int, table: dict = PASSING) -> int:
 
 
 @register_model("passk-scripted-code")
-class ScriptedCodeLM(LM):
-    def __init__(self, **kwargs) -> None:
-        super().__init__()
-        self.seen: Counter[str] = Counter()
-
-    def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
-        out = []
-        for request in requests:
-            prompt = request.args[0]
-            marker = next((m for m in SCHEDULE if m in prompt), None)
-            out.append(SCHEDULE[marker][self.seen[prompt] % 4] if marker else "no idea")
-            self.seen[prompt] += 1
-        return out
-
-    def loglikelihood(self, requests, disable_tqdm: bool = False):
-        raise NotImplementedError("the scripted model only generates")
-
-    def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
-        raise NotImplementedError("the scripted model only generates")
+class ScriptedCodeLM(ScriptedLM):
+    def respond(self, request, copy: int) -> str:
+        prompt = request.args[0]
+        marker = next((m for m in SCHEDULE if m in prompt), None)
+        return SCHEDULE[marker][copy % 4] if marker else "no idea"

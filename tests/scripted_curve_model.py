@@ -11,12 +11,9 @@ form: ``mean over problems of 1 - C(n - c, k) / C(n, k)``.
 from __future__ import annotations
 
 import re
-from collections import Counter
-
-from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 
-from scripted_model import respond
+from scripted_model import ScriptedLM, respond
 
 RL_RATE = re.compile(r"\[solve rate \d/8\] \[rl rate (\d)/8\]")
 PROFILES = ("base", "rl")
@@ -30,24 +27,12 @@ def as_profile(prompt: str, profile: str) -> str:
 
 
 @register_model("passk-curve")
-class CurveLM(LM):
+class CurveLM(ScriptedLM):
     def __init__(self, pretrained: str = "scripted", profile: str = "base", **kwargs) -> None:
         super().__init__()
         if profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
         self.profile = profile
-        self.seen: Counter[str] = Counter()
 
-    def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
-        out = []
-        for request in requests:
-            prompt = request.args[0]
-            out.append(respond(as_profile(prompt, self.profile), self.seen[prompt]))
-            self.seen[prompt] += 1
-        return out
-
-    def loglikelihood(self, requests, disable_tqdm: bool = False):
-        raise NotImplementedError("the scripted model only generates")
-
-    def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
-        raise NotImplementedError("the scripted model only generates")
+    def respond(self, request, copy: int) -> str:
+        return respond(as_profile(request.args[0], self.profile), copy)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import lm_eval.models  # noqa: F401  (lm-eval's own models registered first)
 from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 
@@ -49,18 +50,27 @@ def respond(prompt: str, copy: int) -> str:
     return WRONG_STYLES[copy % len(WRONG_STYLES)].format(w=x + 1 + copy % 3)
 
 
-@register_model("passk-scripted")
 class ScriptedLM(LM):
+    """Base of the scripted models: the j-th copy (j = 0, 1, ...) of a prompt is
+    answered by ``respond(request, j)``; they only generate."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__()
-        self.seen: Counter[str] = Counter()
+        self.seen: Counter[object] = Counter()
+
+    def copy_key(self, request) -> object:
+        """What counts as "the same prompt" for numbering copies."""
+        return request.args[0]
+
+    def respond(self, request, copy: int) -> str:
+        raise NotImplementedError
 
     def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
         out = []
         for request in requests:
-            prompt = request.args[0]
-            out.append(respond(prompt, self.seen[prompt]))
-            self.seen[prompt] += 1
+            key = self.copy_key(request)
+            out.append(self.respond(request, self.seen[key]))
+            self.seen[key] += 1
         return out
 
     def loglikelihood(self, requests, disable_tqdm: bool = False):
@@ -68,3 +78,9 @@ class ScriptedLM(LM):
 
     def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
         raise NotImplementedError("the scripted model only generates")
+
+
+@register_model("passk-scripted")
+class SumsLM(ScriptedLM):
+    def respond(self, request, copy: int) -> str:
+        return respond(request.args[0], copy)

@@ -14,10 +14,11 @@ registered as ``passk-scripted-vision``.
 from __future__ import annotations
 
 import re
-import sys
-from collections import Counter
 
+from lm_eval.api.registry import register_model
 from PIL import Image, ImageDraw
+
+from scripted_model import ScriptedLM
 
 BAR_WIDTH, GAP, HEIGHT = 8, 8, 40
 RED = (220, 20, 20)
@@ -80,48 +81,23 @@ def respond(prompt: str, image: Image.Image, copy: int) -> str:
     return WRONG[copy % 3].format(w=wrong[0], w2=wrong[1])
 
 
-def register() -> None:
-    from lm_eval.api.model import LM
-    from lm_eval.api.registry import register_model
+@register_model("passk-scripted-vision")
+class ScriptedVisionLM(ScriptedLM):
+    MULTIMODAL = True
 
-    @register_model("passk-scripted-vision")
-    class ScriptedVisionLM(LM):
-        MULTIMODAL = True
+    @property
+    def tokenizer_name(self) -> str:
+        return "scripted-vision"
 
-        def __init__(self, **kwargs) -> None:
-            super().__init__()
-            self.seen: Counter[tuple[str, str]] = Counter()  # copies so far, per task and prompt
+    def apply_chat_template(self, chat_history, add_generation_prompt=True) -> str:
+        return "".join(f"<|{m['role']}|>{m['content']}\n" for m in chat_history) + "<|assistant|>"
 
-        @property
-        def tokenizer_name(self) -> str:
-            return "scripted-vision"
+    def copy_key(self, request) -> object:
+        return (request.task_name, request.args[0])  # copies so far, per task and prompt
 
-        def apply_chat_template(self, chat_history, add_generation_prompt=True) -> str:
-            return "".join(f"<|{m['role']}|>{m['content']}\n" for m in chat_history) + "<|assistant|>"
-
-        def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
-            out = []
-            for request in requests:
-                prompt, _, media = request.args
-                images = media["visual"]
-                if prompt.count("<image>") != 1 or len(images) != 1 or not isinstance(images[0], Image.Image):
-                    raise ValueError(f"expected one <image> and one PIL image, got {prompt!r} with {images!r}")
-                key = (request.task_name, prompt)
-                out.append(respond(prompt, images[0], self.seen[key]))
-                self.seen[key] += 1
-            return out
-
-        def loglikelihood(self, requests, disable_tqdm: bool = False):
-            raise NotImplementedError("the scripted model only generates")
-
-        def loglikelihood_rolling(self, requests, disable_tqdm: bool = False):
-            raise NotImplementedError("the scripted model only generates")
-
-
-if __name__ == "__main__":
-    import lm_eval.models  # noqa: F401  (built-in models first)
-    from lm_eval.__main__ import cli_evaluate
-
-    register()
-    sys.argv[0] = "lm_eval"
-    cli_evaluate()
+    def respond(self, request, copy: int) -> str:
+        prompt, _, media = request.args
+        images = media["visual"]
+        if prompt.count("<image>") != 1 or len(images) != 1 or not isinstance(images[0], Image.Image):
+            raise ValueError(f"expected one <image> and one PIL image, got {prompt!r} with {images!r}")
+        return respond(prompt, images[0], copy)

@@ -164,8 +164,9 @@ class VLLMN(VLLM):
                         if piece.finish_reason is not None:
                             text, count = "".join(texts.pop(key)), tokens.pop(key)
                             finished.append(_record(problems[i], found[i], start + piece.index, text, piece, count))
-                self._keep(finished)
-                bar.update(len(finished))
+                if finished:
+                    self._keep(finished)
+                    bar.update(len(finished))
         except BaseException:  # e.g. Ctrl-C: what finished is stored; leave the engine empty
             engine.abort_request(list(owners))
             raise

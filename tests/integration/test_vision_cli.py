@@ -8,17 +8,15 @@ rates, its bar counts, and the exact formula 1 - C(n-c, k) / C(n, k).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from fractions import Fraction
 from math import comb
 from pathlib import Path
 
 import pytest
 
-from conftest import read_run  # noqa: I001
+from conftest import read_run, run_lm_eval  # noqa: I001
 from scripted_vision_model import SOLVE_RATE, draw_bars
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -33,12 +31,7 @@ def rate(pid: str) -> int:
 
 
 def run_scripted_vision(args: list[str], mirror: Path, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "LM_EVAL_PASSK_DATA_DIR": str(mirror)}
-    proc = subprocess.run([sys.executable, str(TESTS / "scripted_vision_model.py"), *args], env=env,
-                          capture_output=True, text=True, timeout=600)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"lm_eval failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
-    return proc
+    return run_lm_eval(args, env={"LM_EVAL_PASSK_DATA_DIR": str(mirror)}, check=check)
 
 
 def make_mirror(root: Path, images: bool = True) -> Path:
