@@ -38,6 +38,16 @@ def test_evalplus_find_zero_is_judged_by_its_root():
     assert evalplus_equal(0.5, 1.0, [[-1, 0, 1]], 1e-4, "find_zero") == (False, 1e-4)
 
 
+def test_find_zero_follows_current_evalplus_not_the_pre_pr201_oracle():
+    # evalplus before PR #201 (May 2024) asserted the SIGNED residual <= atol and then also
+    # compared with the reference's root; the stored CodeQwen-chat labels were made that way.
+    # -10x^3 + 9x^2 + 6x - 3 has roots near -0.669, 0.376 (the reference's) and 1.193:
+    # a bisection answer at -0.66857689842 (residual ~5e-10) is a root, so it passes.
+    assert evalplus_equal(-0.6685768984198148, 0.3763741272657057, [[-3, 6, 9, -10]], 1e-4, "find_zero")[0]
+    # 7x^3 - 7x^2 - 6x - 3 at x = 1 is -9: a negative residual is not a root.
+    assert not evalplus_equal(1.0, 1.6679422344071086, [[-3, -6, -7, 7]], 1e-4, "find_zero")[0]
+
+
 @pytest.mark.parametrize(("out", "exp", "ok"), [
     ("3\n", "3", True), ("  3  \n\n", "3\n", True), ("a b\n", "a  b", False),  # inner spaces matter as text...
     ("1.0 2\n", "1 2.00", True),  # ...unless the line reads as the same decimals
