@@ -126,6 +126,11 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
         stated = stated_letter(text, problem)
         if stated and extraction.strip() in problem.letters and extraction.strip() != stated:
             return "reference: extraction is another letter than the one the response states"
+        reference = reference_prediction(extraction, problem)
+        if (extraction.strip() in problem.letters and not re.search(rf"\b{extraction.strip()}\b", text)
+                and ours is not None and ours != reference and re.search(r"\d", ours)
+                and _mentions(text, ours) and not _mentions(text, reference)):
+            return "reference: extraction is a letter the response never states; the response names another value"
         value = parse_number(extraction)
         if not label and ours == problem.answer and value is not None and numbers_in(problem.answer) == [value]:
             return "reference: maps a number equal to the gold choice's value to another choice by edit distance"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extract import last_boxed
+from .vision_paraphrase import choice_inflected, yes_no_restated
 
 MULTI_CHOICE = "multi_choice"
 
@@ -82,6 +83,13 @@ _FIRST_WORD = re.compile(r"\W*(\w+)")
 _WORDY = 4  # shortest choice text looked for inside a long response
 _SHORT = 60  # a response this short is all answer: "(B) No", "145°", "yes"
 _BOLD_NUMBER = re.compile(r"\*\*\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*\*\*")
+_OPTION_LETTERS = "ABCDEFGH"  # "(f: R to R)" names no option
+_PLAIN_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*[^\d\s√\\{}/^]*")
+_UNSURE = re.compile(
+    r"(?:n't|\bnot) (?:provide|give|have|contain) (?:\w+ )?(?:enough|information|context|details)|"
+    r"not (?:in|among|one of) the (?:given )?(?:options|choices)|\bunclear\b|\bnot clear\b",
+    re.IGNORECASE,
+)
 _SPEAKER = re.compile(r"^A:\s+(?=\S)")  # "A: False" is a Q/A transcript, not option A
 REFUSAL = re.compile(
     r"\b(?:cannot|can't|can not|unable to|impossible to|not possible to|not enough information|"
@@ -202,8 +210,39 @@ def _choice_in(text: str, problem: VisionProblem) -> str | None:
 
 
 def extract_choice(response: str, problem: VisionProblem) -> str | None:
-    """The chosen choice text of a multiple-choice response, or ``None``."""
+    """The chosen choice text of a multiple-choice response, or ``None``: the choice it
+    names, else (unless it refuses) the one it paraphrases or computes."""
     response = _clean(response)
+    named = _named_choice(response, problem)
+    text = _SPEAKER.sub("", response.strip())
+    if named is not None or _no_paraphrase(text):
+        return named
+    return (yes_no_restated(text, problem.question, problem.choices)
+            or choice_inflected(text, problem.question, problem.choices)
+            or _choice_by_value(text, problem))
+
+
+def _no_paraphrase(text: str) -> bool:
+    """A response that refuses, doubts, or answers by an option letter or an answer
+    statement that matches no choice has no paraphrased choice either."""
+    if REFUSAL.search(text) or _UNSURE.search(text) or final_statement(text):
+        return True
+    found = [*_LETTER_IN_PARENS.finditer(text), *_LETTER_CUE.finditer(text), _LEADING_LETTER.match(text)]
+    return any(next(g for g in m.groups() if g) in _OPTION_LETTERS for m in found if m)
+
+
+def _choice_by_value(text: str, problem: VisionProblem) -> str | None:
+    """The choice whose number is the number the last sentence with numbers answers,
+    for choices that are plain numbers ("55°", "4.40米", not "R2" or "2√{3}")."""
+    if not all(_PLAIN_NUMBER.fullmatch(_clean(c)) for c in problem.choices):
+        return None
+    sentences = [s for s in _SENTENCE_END.split(text) if numbers_in(s)]
+    value = _answer_number(sentences[-1], problem.question) if sentences else None
+    matches = [c for c in problem.choices if value is not None and numbers_in(c) == [value]]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _named_choice(response: str, problem: VisionProblem) -> str | None:
     statement = final_statement(response)
     if statement:
         choice = _choice_in(statement, problem)

@@ -70,7 +70,55 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("response", "problem", "answer", "correct"), CASES)
+def yes_no(question: str, gold: str) -> VisionProblem:
+    return VisionProblem(gold, "multi_choice", "text", ("Yes", "No"), question=question)
+
+
+FEWER_TRUCKS = yes_no("Are there fewer tiny red trucks than small blue bicycles?", "Yes")
+FEWER_BIKES = yes_no("Are there fewer big motorbikes than rubber choppers?", "No")
+NEST = yes_no("Is this nest larger than a fist?", "No")
+MEDIAN = yes_no("Is Cadet Blue the high median?", "Yes")
+INJECTIVE = yes_no("Is the function (f: R to R) injective?", "No")
+LUNG = VisionProblem("Superior lobes", "multi_choice", "text",
+                     ("Inferior lobes", "Cardiac notch", "Superior lobes", "Middle lobe"),
+                     question="Which is the largest part of the lung?")
+GRASS = VisionProblem("grasshoppers", "multi_choice", "text",
+                      ("garter snakes", "hognose snakes", "hawks", "grasshoppers"),
+                      question="If all the grass died, what would be most affected?")
+INCENTRE = VisionProblem("8", "multi_choice", "text", ("4", "5", "8", "16"), question="If BE+CF=8, what is EF?")
+REGIONS = VisionProblem("R2", "multi_choice", "text", ("R1", "R2", "R5", "R3", "R4"), question="Which region is larger?")
+FIFTHS = VisionProblem("\\frac{9}{5}", "multi_choice", "text", ("\\frac{6}{5}", "\\frac{7}{6}", "\\frac{9}{5}", "\\frac{15}{2}"))
+
+# choices given only as a paraphrase (MathVista llava, llavar, llama_adapter responses)
+PARAPHRASES = [
+    # a yes/no question restated as a claim: affirmed, negated, or with the comparison turned round
+    ("Based on the image, there are fewer tiny red trucks than small blue bicycles.", FEWER_TRUCKS, "Yes", True),
+    ("There are not fewer tiny red trucks than small blue bicycles.", FEWER_TRUCKS, "No", False),
+    ("Based on the image, there are more rubber choppers than big motorbikes.", FEWER_BIKES, "Yes", False),
+    ("There are more big motorbikes than rubber choppers.", FEWER_BIKES, "No", True),
+    ("The nest is smaller than a fist.", NEST, "No", True),  # the opposite comparison
+    ("The number of big motorbikes is equal to the number of rubber choppers.", FEWER_BIKES, "No", True),
+    ("The function (f: R to R) is not injective because it maps two points to one.", INJECTIVE, "No", True),
+    ("The function (f: R to R) is injective, which is not obvious.", INJECTIVE, "Yes", False),  # "not" of a reason
+    ("No, the function (f: R to R) is not injective.", INJECTIVE, "No", True),  # answer word, then the claim
+    ("The high median of Cadet Blue is 20.", MEDIAN, None, False),  # the question's words, another claim
+    ("Is Cadet Blue the high median?", MEDIAN, None, False),  # the question echoed
+    ("The question doesn't provide enough information to compare big motorbikes and rubber choppers.",
+     FEWER_BIKES, None, False),
+    ("(C) Yes\n(D) No", INJECTIVE, None, False),  # an option letter outside the choices: no paraphrase looked for
+    # a choice text in another inflection, or named in the main clause before a reason naming others
+    ("The largest part of the lung is the superior lobe.", LUNG, "Superior lobes", True),
+    ("If all the grass died, the most affected would be the grasshoppers, as they are the primary food source "
+     "for the garter snakes and hognose snakes.", GRASS, "grasshoppers", True),
+    # numeric choices: the number the last sentence answers
+    ("Since BE + CF = 8, the length of EF is 8.", INCENTRE, "8", True),
+    ("In the triangle, BF must be equal to 4.", INCENTRE, "4", False),
+    ("The region R1 is larger than the region R2.", REGIONS, None, False),  # "R2" is no plain number
+    ("So the distance between AB and CD is 1.8, which is not in the options.", FIFTHS, None, False),
+]
+
+
+@pytest.mark.parametrize(("response", "problem", "answer", "correct"), CASES + PARAPHRASES)
 def test_grade_response(response, problem, answer, correct):
     grade = grade_response(response, problem)
     assert (grade.answer, grade.correct) == (answer, correct)
