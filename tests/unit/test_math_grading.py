@@ -12,9 +12,11 @@ import json
 import time
 
 import pytest
+import sympy
+from latex2sympy2_extended.latex2sympy2 import _Latex2Sympy
 
 from lm_eval_passk.extract import extract_math_answer
-from lm_eval_passk.grading import math_paper, math_strict
+from lm_eval_passk.grading import math_fast, math_paper, math_strict
 from lm_eval_passk.grading.math import GRADING_MODES, grade_answers
 
 # (answer, gold, strict verdict, paper verdict)
@@ -153,3 +155,76 @@ def test_both_modes_reproduce_the_qwen_labels_on_real_samples(shared_data):
     assert 0 < sum(labels) < len(labels)
     for mode in GRADING_MODES:
         assert grade_answers(answers, golds, mode=mode, desc=None).verdicts == labels
+
+
+# The fast paths of the default mode (``math_fast``) must give Math-Verify's own results.
+PARSED_BY_SLL = ["(-2,16)", "\\{1\\pm\\sqrt{17},-2\\}", "y = 14x + 3", "x \\in [-142,7]", "\\frac{3}{4}"]
+NEEDS_LL = ["6r^2-4r-24", "[ \\frac{\\pi^2}{8}, \\frac{5 \\pi^2}{4} ]", "V_{1}:V_{2}=11:21"]
+NO_LATEX = ["\\frac{1}{", "(1,2", "\\left( 3, -13 \\right)"]
+
+
+def _tree(create_parser, latex: str) -> str:
+    parser = create_parser(_Latex2Sympy(), latex)
+    try:
+        return parser.math().toStringTree(recog=parser)
+    except Exception as err:  # noqa: BLE001 - the syntax error is part of the result
+        return f"error: {err}"
+
+
+def test_two_stage_parsing_gives_latex2sympy2s_own_trees_and_errors():
+    from antlr4 import PredictionMode
+
+    for latex in PARSED_BY_SLL + NEEDS_LL + NO_LATEX:
+        assert _tree(math_fast._create_two_stage_parser, latex) == _tree(math_fast._create_ll_parser, latex), latex
+
+    # Both stages are exercised: SLL alone parses the first group and fails on the others.
+    def sll_only(converter, latex):
+        parser = math_fast._create_ll_parser(converter, latex)
+        parser._interp.predictionMode = PredictionMode.SLL
+        return parser
+
+    assert not any(_tree(sll_only, s).startswith("error") for s in PARSED_BY_SLL)
+    assert all(_tree(sll_only, s).startswith("error") for s in NEEDS_LL + NO_LATEX)
+    assert not any(_tree(math_fast._create_two_stage_parser, s).startswith("error") for s in NEEDS_LL)
+
+
+def test_values_differ_settles_only_differences_math_verify_also_finds():
+    x, y = sympy.symbols("x y", real=True)
+    n = sympy.Symbol("n", integer=True)
+    differ = [(x + 3, x + 4), (2 * x + 3 - y, 14 * x + 3 - y), (sympy.Rational(44, 3), sympy.Rational(14, 3)),
+              (sympy.Float("0.333333"), sympy.Rational(1, 3)), (sympy.sqrt(3), sympy.sqrt(6)),
+              (sympy.pi**2 / 8, 5 * sympy.pi**2 / 4)]
+    unsettled = [
+        ((x + 1) ** 2, x**2 + 2 * x + 1),  # equal
+        (sympy.sqrt(2) + sympy.sqrt(3), sympy.sqrt(5 + 2 * sympy.sqrt(6))),  # equal, not obviously
+        (sympy.sin(x) ** 2 + sympy.cos(x) ** 2, sympy.Integer(1)),  # no polynomial expression
+        ((-1) ** (2 * n), sympy.Integer(1)),  # n is an integer: one point says nothing
+        (1 / sympy.factorial(2004), 1 / sympy.factorial(2006)),  # no polynomial expression
+        (sympy.Matrix([1, 2]), sympy.Matrix([1, 3])),
+        (x ** 10**9, x ** (10**9 + 1)),  # exact powers too large to compute quickly
+    ]
+    for a, b in differ:
+        assert math_fast.values_differ(a, b), (a, b)
+        assert not math_fast._symbolic_eq(a, b), (a, b)  # Math-Verify's own simplify agrees
+    for a, b in unsettled:
+        assert not math_fast.values_differ(a, b), (a, b)
+
+
+def test_the_fast_paths_change_no_verdict_on_math_verifys_own_cases(shared_data, monkeypatch):
+    """Math-Verify's test cases graded with and without ``math_fast``."""
+    from math_verify import grader, parser
+
+    rows = [json.loads(line) for line in
+            (shared_data / "math_grader_cases" / "math_verify_test_cases.jsonl").read_text().splitlines()]
+    cases = [(extract_math_answer(r["pred"]) or r["pred"], r["gold"]) for r in rows[::4]]
+
+    def verdicts():
+        math_strict.parse_answer.cache_clear()
+        parser.parse_latex_cached.cache_clear()
+        return [math_strict.equal(a, g) for a, g in cases]
+
+    fast = verdicts()
+    monkeypatch.setattr(_Latex2Sympy, "create_parser", math_fast._create_ll_parser)
+    monkeypatch.setattr(grader, "sympy_symbolic_eq", math_fast._symbolic_eq)
+    assert verdicts() == fast
+    assert 0 < sum(fast) < len(fast)
