@@ -16,6 +16,7 @@ import base64
 import gzip
 import io
 import json
+import os
 import pickle
 import re
 import zlib
@@ -27,7 +28,9 @@ from .data import DATA_DIR_ENV, data_dir
 from .settings import PassKConfigError
 
 HUMANEVAL_PLUS_VERSION = "v0.1.10"
-HUMANEVAL_PLUS_HUB = "evalplus/humanevalplus"
+# The Hub copy (evalplus/humanevalplus) keeps only a generated `test` with base and plus
+# inputs merged, so, like evalplus itself, we read the release file.
+HUMANEVAL_PLUS_RELEASE = "https://github.com/evalplus/humanevalplus_release/releases/download/{version}/HumanEvalPlus.jsonl.gz"
 LCB_HUB = "livecodebench/code_generation_lite"
 LCB_FILES = 6  # test.jsonl, test2.jsonl, ..., test6.jsonl (release_v6)
 _LCB_VERSION = re.compile(r"^(?:release_v(\d+)|release_latest|v(\d+)(?:_v(\d+))?)$")
@@ -37,6 +40,27 @@ def _hub_file(repo: str, filename: str) -> Path:
     from huggingface_hub import hf_hub_download
 
     return Path(hf_hub_download(repo_id=repo, filename=filename, repo_type="dataset"))
+
+
+def _release_file(version: str) -> Path:
+    """The evalplus release file of ``version``, downloaded once into the user cache."""
+    import urllib.request
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lm_eval_passk"
+    path = cache / f"HumanEvalPlus-{version}.jsonl.gz"
+    if not path.is_file():
+        url = HUMANEVAL_PLUS_RELEASE.format(version=version)
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        try:
+            urllib.request.urlretrieve(url, partial)
+        except OSError as err:
+            raise PassKConfigError(
+                f"cannot download {url} ({err}); put that file at <data_dir>/humaneval_plus/{path.name} "
+                f"and set {DATA_DIR_ENV}"
+            ) from None
+        partial.replace(path)
+    return path
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -55,7 +79,7 @@ def humaneval_plus_rows(metadata: dict[str, Any]) -> dict[str, dict]:
     version = str(metadata.get("evalplus_version", HUMANEVAL_PLUS_VERSION))
     mirror = data_dir(metadata)
     if mirror is None:
-        path = _hub_file(HUMANEVAL_PLUS_HUB, "test.jsonl")
+        path = _release_file(version)
     else:
         path = mirror / "humaneval_plus" / f"HumanEvalPlus-{version}.jsonl.gz"
         if not path.is_file():
