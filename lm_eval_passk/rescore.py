@@ -99,7 +99,8 @@ class TaskToRescore:
         out = []
         for line, answers, verdicts in zip(self.lines, self.answers, self.verdicts):
             metrics: dict[str, Any] = problem_metrics([k for k in self.settings.ks if k <= len(verdicts)], answers, verdicts)
-            metrics[FILTER] = {"n": len(verdicts), "c": sum(verdicts), "verdicts": verdicts, "answers": answers}
+            kept = {k: v for k, v in (line.get(FILTER) or {}).items() if k != "grading_failed"}  # finish_reasons...
+            metrics[FILTER] = {**kept, "n": len(verdicts), "c": sum(verdicts), "verdicts": verdicts, "answers": answers}
             new = {key: value for key, value in line.items() if key not in line.get("metrics", [])}
             new.update(metrics, metrics=list(metrics),
                        filtered_resps=[[str({"answer": a, "correct": v}) for a, v in zip(answers, verdicts)]])

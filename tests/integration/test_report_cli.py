@@ -255,14 +255,18 @@ def test_rescore_grades_the_saved_responses_again(runs, tmp_path):
     shutil.copytree(runs["base"], run)
     path = samples_file(run, "passk_gsm8k")
     lines = [json.loads(x) for x in path.read_text().splitlines()]
+    reasons = ["length"] + ["stop"] * (N - 1)  # as --model vllm_n records them
     for line in lines:
-        line["passk"].update(c=0, verdicts=[False] * N)
+        line["passk"].update(c=0, verdicts=[False] * N, grading_failed=True, finish_reasons=reasons, truncated=1)
     path.write_text("".join(json.dumps(x) + "\n" for x in lines))
     ok(tool("rescore", run, "--grader", "math_verify", "--out", tmp_path / "fixed"))
     ok(tool("report", tmp_path / "fixed", "--out", tmp_path / "report", "--no-plots", "--bootstrap", "10"))
     report = json.loads((tmp_path / "report" / "passk_gsm8k_curve.json").read_text())
     expected = exact_curve([b for _, b, _ in fixture_problems("passk_gsm8k")])
     assert [p["pass_at_k"] for p in report["curve"]] == pytest.approx(expected, abs=1e-12)
+    for line in map(json.loads, samples_file(tmp_path / "fixed", "passk_gsm8k").read_text().splitlines()):
+        assert line["passk"]["finish_reasons"] == reasons and line["passk"]["truncated"] == 1
+        assert "grading_failed" not in line["passk"]
 
 
 def test_rescore_refuses_to_overwrite_a_run(runs):
