@@ -13,7 +13,6 @@ time by ``humaneval_plus_rows`` / ``livecodebench_rows``.
 from __future__ import annotations
 
 import base64
-import gzip
 import io
 import json
 import os
@@ -24,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .data import DATA_DIR_ENV, data_dir
+from .data import DATA_DIR_ENV, data_dir, read_jsonl
 from .settings import PassKConfigError
 
 HUMANEVAL_PLUS_VERSION = "v0.1.10"
@@ -63,15 +62,6 @@ def _release_file(version: str) -> Path:
     return path
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        try:
-            return [json.loads(line) for line in f if line.strip()]
-        except json.JSONDecodeError as err:
-            raise PassKConfigError(f"{path} is not valid JSON lines ({err.msg})") from None
-
-
 # ---------------------------------------------------------------- HumanEval+
 
 def humaneval_plus_rows(metadata: dict[str, Any]) -> dict[str, dict]:
@@ -87,7 +77,7 @@ def humaneval_plus_rows(metadata: dict[str, Any]) -> dict[str, dict]:
                 f"the mirror {mirror} has no humaneval_plus/{path.name} (the evalplus release file "
                 f"HumanEvalPlus.jsonl.gz of {version}, renamed); add it or unset {DATA_DIR_ENV}"
             )
-    rows = _read_jsonl(path)
+    rows = read_jsonl(path)
     if rows and not {"base_input", "plus_input"} <= rows[0].keys():
         raise PassKConfigError(
             f"{path} has no base_input/plus_input fields; put the evalplus release file "
@@ -165,7 +155,7 @@ def livecodebench_rows(metadata: dict[str, Any]) -> dict[str, dict]:
             if not path.is_file():
                 raise PassKConfigError(f"the mirror {mirror} has no livecodebench/{name} (needed by {release}); "
                                        f"add it or unset {DATA_DIR_ENV}")
-        for row in _read_jsonl(path):
+        for row in read_jsonl(path):
             date = datetime.fromisoformat(row["contest_date"])
             if (start is None or start <= date) and (end is None or date <= end):  # LiveCodeBench's own window
                 rows[row["question_id"]] = row

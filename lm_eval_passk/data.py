@@ -8,6 +8,7 @@ gold answer as a plain string. With ``LM_EVAL_PASSK_DATA_DIR`` (or
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from collections.abc import Callable
@@ -81,8 +82,10 @@ def data_dir(metadata: dict[str, Any]) -> Path | None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """The rows of a JSON-lines file (gzip-compressed when it ends in ``.gz``)."""
     rows = []
-    with path.open(encoding="utf-8") as f:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if line.strip():
                 try:
