@@ -1,4 +1,4 @@
-"""Math-Verify, faster, with the same verdicts: two of its slow steps get a cheap
+"""Math-Verify, faster, with the same verdicts: three of its slow steps get a cheap
 first stage that only ever settles what the slow step would settle the same way.
 
 - LaTeX parsing. latex2sympy2_extended's ANTLR parser predicts in ANTLR's default
@@ -16,8 +16,14 @@ first stage that only ever settles what the slow step would settle the same way.
   that value is clearly not zero, ``a - b`` is not zero as a function, so no
   simplification of it is zero and Math-Verify's answer is False too. Anything
   else goes to Math-Verify's own comparison.
+- Equations. When ``a = b`` and ``c = d`` do not match term by term, Math-Verify
+  solves both for all their variables with ``sympy.solve`` (some 60 ms for a plane)
+  and compares the solutions. Two linear equations with rational coefficients have
+  the same solutions only if one is a multiple of the other, so when they are not,
+  Math-Verify's answer is False without solving. (A multiple goes to ``solve``
+  still: ``2x = 6`` against ``x = 3`` has its own outcome there.)
 
-``install()`` switches both over in the process that calls it (the grading workers).
+``install()`` switches all three over in the process that calls it (the grading workers).
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ from __future__ import annotations
 from antlr4 import PredictionMode
 from latex2sympy2_extended import latex2sympy2
 from math_verify import grader
-from sympy import Add, Expr, Mul, Number, NumberSymbol, Pow, Rational, Symbol, preorder_traversal
+from sympy import Add, Eq, Expr, Mul, Number, NumberSymbol, Poly, Pow, Rational, Symbol, preorder_traversal
 from sympy.core.numbers import ImaginaryUnit
 
 # Internals of the tested versions (see setup.cfg); with others, install() does nothing.
 _create_ll_parser = getattr(getattr(latex2sympy2, "_Latex2Sympy", None), "create_parser", None)
 _symbolic_eq = getattr(grader, "sympy_symbolic_eq", None)
+_solve_and_compare = getattr(grader, "sympy_solve_and_compare", None)
 
 # Where each variable is evaluated: positive, so that a real variable may take it;
 # unrelated to each other and to anything a person would write, so that a difference
@@ -112,8 +119,43 @@ def _symbolic_eq_unless_values_differ(a, b) -> bool:
     return False if values_differ(a, b) else _symbolic_eq(a, b)
 
 
+def _linear(equation, variables: list) -> Poly | None:
+    """``lhs - rhs`` as a polynomial of degree 1 with rational coefficients in
+    variables free of sign assumptions (which ``solve`` would use to drop solutions)."""
+    if not all(_free_variable(v) and v.is_positive is None and v.is_negative is None for v in variables):
+        return None
+    try:
+        poly = Poly(equation.lhs - equation.rhs, *variables)
+    except Exception:  # noqa: BLE001 - not a polynomial in them
+        return None
+    return poly if poly.total_degree() == 1 and (poly.domain.is_ZZ or poly.domain.is_QQ) else None
+
+
+def linear_equations_differ(gold, pred) -> bool:
+    """True when both are linear equations with rational coefficients and neither is
+    a multiple of the other; False when that does not settle it."""
+    if not (isinstance(gold, Eq) and isinstance(pred, Eq)):
+        return False
+    variables = sorted(gold.free_symbols | pred.free_symbols, key=str)
+    g, p = _linear(gold, variables), _linear(pred, variables)
+    if g is None or p is None:
+        return False
+    g_terms, p_terms = g.as_dict(), p.as_dict()
+    monomial = next(iter(g_terms))
+    if monomial not in p_terms:
+        return True
+    # g is a multiple of p exactly when g * p[m] == p * g[m], term by term
+    return not (g * p_terms[monomial] - p * g_terms[monomial]).is_zero
+
+
+def _solve_and_compare_unless_linear_differ(gold, pred, *args, **kwargs) -> bool:
+    return False if linear_equations_differ(gold, pred) else _solve_and_compare(gold, pred, *args, **kwargs)
+
+
 def install() -> None:
     if _create_ll_parser is not None:
         latex2sympy2._Latex2Sympy.create_parser = _create_two_stage_parser
     if _symbolic_eq is not None:
         grader.sympy_symbolic_eq = _symbolic_eq_unless_values_differ
+    if _solve_and_compare is not None:
+        grader.sympy_solve_and_compare = _solve_and_compare_unless_linear_differ

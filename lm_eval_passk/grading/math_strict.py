@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from fractions import Fraction
 from functools import lru_cache
 
 from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
@@ -45,7 +46,7 @@ _MATH_DELIMITER = re.compile(r"(?<!\\)\$|\\\(|\\\[")
 _TRAILING_VARIABLE = re.compile(r"(?<=[\d}])(c|d|g|h|l|m|o|s|t|ab|bc)$")
 _LATEX_GROUPS = re.compile(r"\\[A-Za-z]+(?:\{[^{}]*\})?")
 _TWO_WORDS = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
-_INTEGER = re.compile(r"[-+]?\d+")
+_EXACT_RATIONAL = re.compile(r"([-+]?\d+)|(-?)\\[dt]?frac\{(\d+)\}\{(\d+)\}")
 _RELATIVE_TOLERANCE = Float("1e-15", 30)
 
 
@@ -100,6 +101,16 @@ def _is_plain_number(expr: Basic) -> bool:
     return isinstance(expr, Mul) and len(expr.args) == 2 and expr.args[1] == UnevaluatedExpr(Rational(1, 100))
 
 
+def exact_rational(text: str) -> Fraction | None:
+    """The value of an integer or a fraction of two (``-\\frac{3}{4}``), else None."""
+    m = _EXACT_RATIONAL.fullmatch(text)
+    if m is None or m[4] is not None and int(m[4]) == 0:
+        return None
+    if m[1] is not None:
+        return Fraction(int(m[1]))
+    return Fraction(int(m[3]), int(m[4])) * (-1 if m[2] else 1)
+
+
 def exact_values_differ(gold, pred) -> bool:
     """True when both are exact numeric expressions (no floats, no variables) whose
     values differ beyond 15 significant digits."""
@@ -122,8 +133,9 @@ def exact_values_differ(gold, pred) -> bool:
 def equal(answer: str, gold: str) -> bool:
     """Whether the bare answer means the gold answer."""
     plain_answer, plain_gold = normalise(answer), normalise(gold)
-    if _INTEGER.fullmatch(plain_answer) and _INTEGER.fullmatch(plain_gold):
-        return int(plain_answer) == int(plain_gold)  # Math-Verify's verdict, without parsing LaTeX
+    exact_answer, exact_gold = exact_rational(plain_answer), exact_rational(plain_gold)
+    if exact_answer is not None and exact_gold is not None:
+        return exact_answer == exact_gold  # Math-Verify's verdict, without parsing LaTeX
     gold_parsed, answer_parsed = parse_answer(gold), parse_answer(answer)
     if not (_has_maths(gold_parsed) and _has_maths(answer_parsed)):
         words = _words(plain_answer)  # "4:30 p.m." and "\\text{4:30 pm}"

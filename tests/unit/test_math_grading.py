@@ -210,6 +210,52 @@ def test_values_differ_settles_only_differences_math_verify_also_finds():
         assert not math_fast.values_differ(a, b), (a, b)
 
 
+def _equation(latex: str):
+    from math_verify import parse
+
+    return parse(f"\\boxed{{{latex}}}")[0]
+
+
+def _solved_equal(gold, pred) -> bool:
+    """Math-Verify's solve-and-compare step as its caller uses it: an error is a no."""
+    try:
+        return math_fast._solve_and_compare(gold, pred, 6, 15)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def test_linear_equations_differ_settles_only_what_solving_also_finds():
+    differ = [("5x - 7y + 11z + 4 = 0", "11x - 7y + 11z + 4 = 0"), ("y = -2x", "y = -38x"), ("x = 3", "x = 5"),
+              ("x + y = 1", "x + z = 1"), ("y = \\frac{1}{2}x + 3", "y = \\frac{1}{2}x - 3")]
+    unsettled = [
+        ("2x = 6", "x = 3"),  # a multiple: solving decides (Math-Verify says no)
+        ("y = -2x", "2x + y = 0"),  # a multiple, which Math-Verify accepts
+        ("x^2 = 1", "x = 1"),  # not linear
+        ("x = \\sqrt{2}", "x = 1"),  # irrational coefficient
+        ("x = 0.5", "x = 1"),  # float coefficient: Math-Verify rounds
+        ("x < 3", "x < 5"),  # no equations
+    ]
+    for a, b in differ:
+        gold, pred = _equation(a), _equation(b)
+        assert math_fast.linear_equations_differ(gold, pred), (a, b)
+        assert not _solved_equal(gold, pred), (a, b)  # solving agrees
+    for a, b in unsettled:
+        assert not math_fast.linear_equations_differ(_equation(a), _equation(b)), (a, b)
+    assert _solved_equal(_equation("y = -2x"), _equation("2x + y = 0"))
+
+
+def test_exact_rationals_are_compared_as_math_verify_compares_them(monkeypatch):
+    pairs = [("\\frac{6}{8}", "\\frac{3}{4}"), ("-\\tfrac{2}{4}", "-\\frac{1}{2}"), ("\\frac{10}{5}", "2"),
+             ("\\frac{333333}{1000000}", "\\frac{1}{3}"), ("\\dfrac{1}{3}", "\\frac{1}{3}"), ("-7", "7"),
+             ("\\frac{3}{4}", "\\frac{4}{3}"), ("+3", "3"), ("-\\frac{0}{5}", "0")]
+    assert math_strict.exact_rational("\\frac{1}{0}") is None and math_strict.exact_rational("0.5") is None
+    fast = [math_strict.equal(a, g) for a, g in pairs]
+    assert fast == [True, True, True, False, True, False, False, True, True]
+    monkeypatch.setattr(math_strict, "exact_rational", lambda text: None)  # Math-Verify parses and compares
+    math_strict.parse_answer.cache_clear()
+    assert [math_strict.equal(a, g) for a, g in pairs] == fast
+
+
 def test_the_fast_paths_change_no_verdict_on_math_verifys_own_cases(shared_data, monkeypatch):
     """Math-Verify's test cases graded with and without ``math_fast``."""
     from math_verify import grader, parser
@@ -226,5 +272,7 @@ def test_the_fast_paths_change_no_verdict_on_math_verifys_own_cases(shared_data,
     fast = verdicts()
     monkeypatch.setattr(_Latex2Sympy, "create_parser", math_fast._create_ll_parser)
     monkeypatch.setattr(grader, "sympy_symbolic_eq", math_fast._symbolic_eq)
+    monkeypatch.setattr(grader, "sympy_solve_and_compare", math_fast._solve_and_compare)
+    monkeypatch.setattr(math_strict, "exact_rational", lambda text: None)
     assert verdicts() == fast
     assert 0 < sum(fast) < len(fast)
