@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from lm_eval_passk.grading.vision import (  # noqa: E402
     MULTI_CHOICE,
+    _PLAIN_NUMBER,
     VisionProblem,
     REFUSAL,
     _comparable,
@@ -96,13 +97,55 @@ def guessed(extraction: str, problem: VisionProblem) -> bool:
 
 def stated_letter(text: str, problem: VisionProblem) -> str | None:
     """The option letter a response states unambiguously: the whole response is one
-    letter, or its answer statement names exactly one "(X)"."""
+    letter or opens with one ("B. No."), or its answer statement names exactly one "(X)"."""
     text = own_answer(text).strip()
     if re.fullmatch(r"\(?([A-Z])\)?\.?", text):
         return text.strip("().")
+    opening = re.match(r"\(?([A-Z])[).]\s", text)
+    if opening and opening.group(1) in problem.letters:
+        return opening.group(1)
     statement = final_statement(text)
     letters = set(re.findall(r"\(([A-Z])\)", statement or ""))
     return letters.pop() if len(letters) == 1 and letters <= set(problem.letters) else None
+
+
+def states(text: str, extraction: str) -> bool:
+    """Whether ``text`` contains the reference's extraction: a letter standing alone
+    ("B", not the B of "AB"), a number among its numbers, else the words."""
+    wanted = extraction.strip()
+    letter = re.fullmatch(r"\(?([A-Za-z])\)?", wanted)
+    if letter:
+        return re.search(rf"(?<![A-Za-z]){letter.group(1)}(?![A-Za-z])", text) is not None
+    value = parse_number(wanted)
+    if value is not None:
+        return value in numbers_in(text)
+    return _mentions(text, wanted) or _comparable(wanted) in _comparable(text)
+
+
+def only_repeats_question(text: str, problem: VisionProblem) -> bool:
+    """Whether a response is (part of) the question and nothing else."""
+    said = _comparable(text).rstrip("?")
+    return len(said) >= 10 and said in _comparable(problem.question)
+
+
+def names_no_option(text: str, problem: VisionProblem) -> bool:
+    """Whether a response answers with option letters that are none of the problem's
+    ("(E) 90°" with options A-D), followed by no choice text."""
+    letters = re.findall(r"\(([A-Z])\)", text)
+    return bool(letters) and not set(letters) & set(problem.letters) and not any(
+        _mentions(text, c) for c in problem.choices)
+
+
+def matches_no_numeric_choice(text: str, extraction: str, problem: VisionProblem) -> bool:
+    """Whether the reference's letter appears nowhere in a response to a problem with
+    numeric choices, none of whose values the response mentions ("4.20 meters" when the
+    choices are 3.85, 4.00, 4.40 and 4.50 metres)."""
+    if not re.fullmatch(r"\(?[A-Z]\)?", extraction.strip()) or states(text, extraction):
+        return False
+    if not all(_PLAIN_NUMBER.fullmatch(c.strip()) for c in problem.choices):
+        return False
+    said = set(numbers_in(text))
+    return not any(set(numbers_in(c)) <= said for c in problem.choices)
 
 
 def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, reviewed: dict) -> str:
@@ -111,16 +154,22 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
     if key in reviewed:
         return "reviewed: " + reviewed[key]["cause"]
     text, extraction, label = graded_text(run, item), item["extraction"], item["true_false"]
-    if not text.strip():
+    if not text.replace("\u200b", "").strip():  # zero-width spaces are nothing too
         return "reference: credits an empty response" if label else "reference: rejects an empty response?"
     own = own_answer(text)
-    if own != text and extraction.strip() and extraction.strip() not in own and extraction.strip() in text[len(own):]:
+    if own != text and extraction.strip() and not states(own, extraction):
         return "reference: answer taken from a follow-up question the model invented"
+    if label and only_repeats_question(own, problem):
+        return "reference: credits a response that only repeats the question"
     if problem.question_type == MULTI_CHOICE:
         if label and guessed(extraction, problem):
             return "reference: credits its nearest-choice guess for an extraction that names no option"
         if label and ours is None and REFUSAL.search(text) and final_statement(text) is None:
             return "reference: credits the option its extractor read into a refusal"
+        if label and ours is None and names_no_option(own, problem):
+            return "reference: credits an option the response does not give (its letter is no option)"
+        if label and ours is None and matches_no_numeric_choice(own, extraction, problem):
+            return "reference: credits an option the response never names (its numbers are no choice's)"
         if label and ours is None and len(set(re.findall(r"\(([A-Z])\)", text))) > 1:
             return "reference: credits a response that lists options without choosing one"
         stated = stated_letter(text, problem)
