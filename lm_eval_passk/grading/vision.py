@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..extract import last_boxed
-from .vision_paraphrase import choice_inflected, yes_no_restated
+from .vision_paraphrase import choice_inflected, choice_restated, yes_no_led, yes_no_restated
 
 MULTI_CHOICE = "multi_choice"
 
@@ -215,9 +215,12 @@ def extract_choice(response: str, problem: VisionProblem) -> str | None:
     response = _clean(response)
     named = _named_choice(response, problem)
     text = _SPEAKER.sub("", response.strip())
-    if named is not None or _no_paraphrase(text):
+    if named is not None:
         return named
+    if _no_paraphrase(text):
+        return yes_no_led(text, problem.choices)
     return (yes_no_restated(text, problem.question, problem.choices)
+            or choice_restated(text, problem.question, problem.choices)
             or choice_inflected(text, problem.question, problem.choices)
             or _choice_by_value(text, problem))
 

@@ -113,7 +113,7 @@ PARAPHRASES = [
     # numeric choices: the number the last sentence answers
     ("Since BE + CF = 8, the length of EF is 8.", INCENTRE, "8", True),
     ("In the triangle, BF must be equal to 4.", INCENTRE, "4", False),
-    ("The region R1 is larger than the region R2.", REGIONS, None, False),  # "R2" is no plain number
+    ("The region R1 is larger than the region R2.", REGIONS, "R1", False),  # restates the question: R1 is larger
     ("So the distance between AB and CD is 1.8, which is not in the options.", FIFTHS, None, False),
 ]
 
@@ -134,3 +134,117 @@ def test_same_answer_in_different_words_is_one_string():
     """maj@n votes by answer text: a letter, a letter with its text and the bare text agree."""
     answers = {grade_response(r, ANGLES).answer for r in ("\\boxed{C}", "The answer is (C) 145°.", "145°")}
     assert answers == {"145°"}
+
+
+# ---------------------------------------------------------------------------------------
+# Paraphrased answers: predicate yes/no questions, restated question stems, "X or Y"
+# questions, comparisons, and the Yes/No word after an option letter (MathVista llava,
+# llavar, llama_adapter, mplugowl responses). choice_restated and yes_no_led are called
+# directly: extract_choice wires them in separately.
+
+from lm_eval_passk.grading.vision_paraphrase import choice_restated, yes_no_led  # noqa: E402
+
+EVEN = yes_no("Is this an even function?", "Yes")
+ODD = yes_no("Is this an odd function?", "No")
+PERIODIC = yes_no("Is this a periodic function?", "No")
+CONVEX = yes_no("is this function convex?", "No")
+ARKANSAS = yes_no("Does Arkansas have a higher value than Indiana ?", "Yes")
+
+PREDICATES = [
+    # "Is this an even function?" restated in any word order: "this" leaves no subject to swap
+    ("The function is even because it is a polynomial function with even degree.", EVEN, "Yes", True),
+    ("The function is not convex, as it has a peak and a valley.", CONVEX, "No", True),
+    # a general statement ("A periodic function repeats ...") is no claim about this function
+    ("The function f(x) = 1/x is not a periodic function. A periodic function repeats its values after a "
+     "certain interval.", PERIODIC, "No", True),
+    ("Based on the image, the value of Arkansas is higher than Indiana.", ARKANSAS, "Yes", True),
+    # must stay unanswered: a hedge, an indirect question, an echo
+    ("Odd functions are typically functions that do not have a clear or simple pattern, or they may not follow "
+     "a typical mathematical rule. In this case, the given function is not clearly odd, as it is described as a "
+     "curve on a graph. To determine if it is odd, one would need to analyze its specific properties.",
+     ODD, None, False),
+    ("The question does not provide a function to evaluate whether it is convex or not.", CONVEX, None, False),
+    ("Is this an even function?", EVEN, None, False),
+]
+
+
+@pytest.mark.parametrize(("response", "problem", "answer", "correct"), PREDICATES)
+def test_predicate_question_restated(response, problem, answer, correct):
+    grade = grade_response(response, problem)
+    assert (grade.answer, grade.correct) == (answer, correct)
+
+
+FERNS = VisionProblem("decrease", "multi_choice", "text", ("decrease", "can't tell", "stay same", "increase"),
+                      question="In the diagram of the food web shown, if the number of ferns decrease, "
+                               "the supply of salmon will most likely?")
+TICKS = VisionProblem("it would decrease", "multi_choice", "text",
+                      ("increase", "fluctuate", "it would decrease", "stay the same "),
+                      question="If the Red squirrel and deer mouse population were to decrease, "
+                               "what would happen to the deer tick population?")
+LIONS = VisionProblem("It would also decrease.", "multi_choice", "text",
+                      ("Unable to determine.", "Nothing would happen.", "It would also decrease.",
+                       "It would increase."),
+                      question="What would happen to the Lion population if the Gum Tree population decreased?")
+CATERPILLARS = VisionProblem("plants increase", "multi_choice", "text",
+                             ("plants decrease", "plants increase", "nothing happens", "none of the above"),
+                             question="What happens if caterpillars decrease?")
+ALGAE = VisionProblem("Crabs and limpets will decrease", "multi_choice", "text",
+                      ("Crabs and limpets will decrease", "Dolphins will increase", "Sea gulls will become extinct",
+                       "Star fish will increase"),
+                      question="According to the food web, what will happen if all the algae died due to pesticides?")
+PRICE = VisionProblem("shortage", "multi_choice", "text", ("shortage", "surplus"),
+                      question="Look at the table. Then answer the question. At a price of $320, is there a "
+                               "shortage or a surplus?'")
+MOON = VisionProblem("Sun", "multi_choice", "text", ("Sun", "It varies", "They are equal in size", "Moon"),
+                     question="Which is larger the moon or the sun?")
+SOLUTIONS = VisionProblem("Solution A", "multi_choice", "text",
+                          ("neither; their concentrations are the same", "Solution A", "Solution B"),
+                          question="The diagram below is a model of two solutions. Which solution has a higher "
+                                   "concentration of blue particles?")
+
+RESTATED = [
+    # the question's stem continued by a choice, though the question says "decrease" itself
+    ("If the number of ferns decreases, the supply of salmon will most likely decrease as well.", FERNS, "decrease"),
+    ("If the Red squirrel and deer mouse population were to decrease, the deer tick population would likely "
+     "decrease as well. This is because deer ticks feed on these mammals.", TICKS, "it would decrease"),
+    ("If the Gum Tree population decreased, the Lion population would also decrease, as they depend on it.",
+     LIONS, "It would also decrease."),
+    ("If caterpillars decrease, plants will increase.", CATERPILLARS, "plants increase"),
+    # one of the alternatives an "X or Y?" question offers; the first side of a comparison
+    ("At a price of $320, there is a shortage. The demand quantity is greater than the supply quantity.",
+     PRICE, "shortage"),
+    ("The sun is larger than the moon.", MOON, "Sun"),
+    ("The moon is smaller than the sun.", MOON, "Sun"),  # the opposite comparison: the second side
+    ("Solution A has a higher concentration of blue particles than Solution B.", SOLUTIONS, "Solution A"),
+    # must stay unanswered
+    ("If the number of ferns decreases, the supply of salmon will most likely not decrease.", FERNS, None),
+    ("If the number of ferns decrease, the supply of salmon will most likely?", FERNS, None),  # the question echoed
+    ("If the number of ferns decreases, the supply of salmon will change.", FERNS, None),  # no choice added
+    ("If caterpillars decrease, it can lead to a decrease in plants.", CATERPILLARS, None),  # not "plants decrease"
+    ("If all the algae died due to pesticides, the food web would be disrupted, leading to a decrease in the "
+     "populations of crabs and limpets.", ALGAE, None),
+    ("The sun is not larger than the moon.", MOON, None),
+    ("At a price of $320, there is a shortage. At a price of $320, there is a surplus.", PRICE, None),  # disagree
+    ("Salmon eat insects that live among ferns.", FERNS, None),  # no restatement of the question
+]
+
+
+@pytest.mark.parametrize(("response", "problem", "answer"), RESTATED)
+def test_question_restated_with_a_choice(response, problem, answer):
+    assert choice_restated(response, problem.question, problem.choices) == answer
+
+
+LED = [
+    ("B. No. The nest in the image is too small to fit in the palm of a hand.", NEST, "No"),
+    ("C) No, Dark Blue is not the high median value.", yes_no("Is Dark Blue the high median?", "No"), "No"),
+    ("A - No, the windows in the house don't have a geometric shape.", YES_NO, "No"),  # the word, not the letter
+    ("A. Yes, the number of small yellow metallic choppers is less.", FEWER_TRUCKS, "Yes"),
+    ("(C) Yes\n(D) No", INJECTIVE, None),  # an echo of the options
+    ("The nest is small. B. No", NEST, None),  # not the lead
+    ("B. None of the above", NEST, None),
+]
+
+
+@pytest.mark.parametrize(("response", "problem", "answer"), LED)
+def test_yes_no_after_an_option_letter(response, problem, answer):
+    assert yes_no_led(response, problem.choices) == answer
