@@ -161,10 +161,9 @@ def choice_inflected(response: str, question: str, choices: Sequence[str]) -> st
     sentences = [s for s in _SENTENCES.split(response.strip()) if s.strip()]
     for sentence in dict.fromkeys(sentences[-1:] + sentences[:1]):  # the conclusion, else the opening
         said = words(_main_clause(sentence))
-        named = [(c, w) for c, w in candidates if _names(said, w)]
+        named = [c for c, w in candidates if _names(said, w)]
         if named:
-            longest = max(named, key=lambda n: len(n[1]))
-            return longest[0] if all(_names(longest[1], w) for _, w in named) else None
+            return _one(named)
     return None
 
 
