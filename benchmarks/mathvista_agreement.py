@@ -40,6 +40,7 @@ from lm_eval_passk.grading.vision import (  # noqa: E402
     _mentions,
     final_statement,
     grade_response,
+    is_correct,
     numbers_in,
     own_answer,
     parse_number,
@@ -47,6 +48,10 @@ from lm_eval_passk.grading.vision import (  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mathvista_generations"
 REVIEWED = Path(__file__).parent / "data" / "mathvista_reviewed.json"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -92,7 +97,8 @@ def guessed(extraction: str, problem: VisionProblem) -> bool:
     token = letter[0].upper() if letter else extraction.strip()
     if token in problem.letters or _comparable(extraction) == _comparable(problem.answer):
         return False
-    return len(_comparable(problem.answer)) < 2 or not _mentions(extraction, problem.answer)
+    named = [c for c in problem.choices if _mentions(extraction, c)]  # "Aubrey or Connor"
+    return len(_comparable(problem.answer)) < 2 or problem.answer not in named or len(set(named)) > 1
 
 
 def stated_letter(text: str, problem: VisionProblem) -> str | None:
@@ -104,8 +110,12 @@ def stated_letter(text: str, problem: VisionProblem) -> str | None:
     opening = re.match(r"\(?([A-Z])[).]\s", text)
     if opening and opening.group(1) in problem.letters:
         return opening.group(1)
-    statement = final_statement(text)
-    letters = set(re.findall(r"\(([A-Z])\)", statement or ""))
+    first = re.match(r"\(?([A-Z])\)? is the (?:correct )?(?:answer|option)\b", text)
+    if first and first.group(1) in problem.letters:
+        return first.group(1)
+    statement = (final_statement(text) or "").strip()
+    lone = re.fullmatch(r"\(?([A-Z])\)?[.。]?", statement)
+    letters = {lone.group(1)} if lone else set(re.findall(r"\(([A-Z])\)", statement))
     return letters.pop() if len(letters) == 1 and letters <= set(problem.letters) else None
 
 
@@ -118,7 +128,7 @@ def states(text: str, extraction: str) -> bool:
         return re.search(rf"(?<![A-Za-z]){letter.group(1)}(?![A-Za-z])", text) is not None
     value = parse_number(wanted)
     if value is not None:
-        return value in numbers_in(text)
+        return value in numbers_in(text, words=True)
     return _mentions(text, wanted) or _comparable(wanted) in _comparable(text)
 
 
@@ -176,18 +186,35 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
         if stated and extraction.strip() in problem.letters and extraction.strip() != stated:
             return "reference: extraction is another letter than the one the response states"
         reference = reference_prediction(extraction, problem)
+        if (stated and "_code" not in run and ours == problem.choices[problem.letters.index(stated)]
+                and reference != ours):
+            # "x = 20. The answer is E.": the prompt asks for the letter, and the response gives it
+            return "reference: extraction is not the option letter the response answers with"
         if (extraction.strip() in problem.letters and not re.search(rf"\b{extraction.strip()}\b", text)
                 and ours is not None and ours != reference and re.search(r"\d", ours)
                 and _mentions(text, ours) and not _mentions(text, reference)):
             return "reference: extraction is a letter the response never states; the response names another value"
         value = parse_number(extraction)
-        if not label and ours == problem.answer and value is not None and numbers_in(problem.answer) == [value]:
-            return "reference: maps a number equal to the gold choice's value to another choice by edit distance"
+        if not label and ours == problem.answer and (
+                (value is not None and numbers_in(problem.answer) == [value])
+                or _comparable(extraction) == _comparable(problem.answer)):
+            return "reference: maps an extraction equal to the gold choice ('45', '30√3m') to another choice by edit distance"
     else:
-        value = parse_number(extraction)
-        if not label and problem.answer_type == "integer" and value is not None and value == parse_number(problem.answer):
+        values = numbers_in(extraction)
+        value = values[0] if len(values) == 1 and parse_number(extraction) == values[0] else None
+        gold = parse_number(problem.answer)
+        if not label and problem.answer_type == "integer" and value is not None and value == gold:
             return "reference: rejects an integer written with decimals (str(int('2.0')) fails)"
-    if "_code" in run and extraction.strip() and extraction.strip() not in text:
+        if not label and ours == problem.answer and numbers_in(extraction) == [gold]:
+            return "reference: its normaliser cannot read the gold value it extracted ('[10]')"
+        if label and value is not None and problem.answer_type != "list" and not is_correct(_number(value), problem):
+            return "reference: credits an extraction whose value is not the gold answer"
+        if label and value is not None and "_code" not in run and not states(own, extraction):
+            if value == 0 and REFUSAL.search(own):
+                return "reference: reads 0 into a response that says it cannot answer"
+            if value != 0 or not re.search(r"\b(?:no|none|nothing|neither|zero)\b", own, re.IGNORECASE):
+                return "reference: credits a number the response never states (the extractor computed or guessed it)"
+    if "_code" in run and extraction.strip() and not states(text, extraction):
         return "reference: label not made from the stored program output (extraction absent from it)"
     if ours is None:
         return "grader: no answer found (paraphrased or implicit answer)"

@@ -64,19 +64,37 @@ class VisionGrade:
 
 # "the answer is", "Answer:", "the correct option is", "答案是" ... up to the end of the line.
 _STATEMENT = re.compile(
-    r"(?:\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)\s*(?:is|would be|will be|should be|[:：])"
+    r"(?:\bfinal value\s+(?:is|would be)|\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)"
+    r"(?:\s*(?:is|would be|will be|should be|[:：])"
+    # "the option letter for 2003 is C" (not "the option letter for (C) C is (C)")
+    r"|\s+(?:that|which|for|with)\b(?:(?!\([A-Z]\))[^.\n]){0,80}?\s(?:is|would be)\b)"
     r"|答案(?:是|为|應為|应为)?\s*[:：]?|故选|所以选|因此选|选择?项?为?)"
     r"\s*[:：]?\s*(?P<rest>[^\n]*)",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|[-−]?\.\d+")
+_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+|\s*/\s*\d+(?:\.\d+)?)?|[-−]?\.\d+")
 _FRAC = re.compile(r"\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}")
-_LETTER_IN_PARENS = re.compile(r"\(([A-Z])\)|(?<![\w(])([A-Z])\)")
+# "(C)" anywhere; "C)" only opening a line ("at point C)" closes a parenthesis)
+_LETTER_IN_PARENS = re.compile(r"\(([A-Z])\)|^[ \t]*([A-Z])\)", re.MULTILINE)
 _LONE_LETTER = re.compile(r"^\(?[A-Z][).:]?$")
 _LEADING_LETTER = re.compile(r"^\(?([A-Z])(?:\)|\.|:|,|\s|$)")
 _LETTER_CUE = re.compile(
     r"(?:\b(?i:option|choice|answer)\s*\(?([A-Z])\)?(?![A-Za-z])|选项?\s*\(?([A-Z])\)?|[是为选]\s*\(?([A-Z])\)?(?![A-Za-z]))"
 )
+_CONDITIONAL = re.compile(r"\b(?:if|otherwise)\b", re.IGNORECASE)  # "If ..., the answer is (A)."
+_ELABORATION = re.compile(r",?\s(?:with|which|where|since|because|while|whereas)\b|,\s(?:as|respectively)\b")
+_ENDS_IN_NUMBER = re.compile(r"\d\S*(?:\s+[^\s\d]+){0,3}$")  # "13", "13 years", "10-year age gap"
+_ASKS_YEAR = re.compile(r"\b(?:which|what|in which) year\b", re.IGNORECASE)
+_RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_ASKS_FRACTION = re.compile(r"\b(?:fraction|proportion)\b(?!.*\b(?:percent|percentage)\b)", re.IGNORECASE)
+_NEXT_SENTENCE = re.compile(r"(?<=[.!?。])\s+(?=[A-Z])")  # "is 2. In 2008, ..." ends at "2."
+_SENTENCE_START = re.compile(r"[.!?。\n]")
+_OPENING_LETTER = re.compile(r"\(?([A-Z])[).]\s")  # "C. grasshopper ..." ("A: No" is a transcript)
+_LETTER_FIRST = re.compile(
+    r"(?<![\w(])\(?([A-Z])\)? is the (?:correct |right |best )?(?:answer|option|choice)\b"
+    r"|^\(?([A-HJ-Z])\)? (?:is|would|will)\b(?! not)")  # "A would be most affected" ("I would" is no option)
+_QUOTED = re.compile(r"[\"“]([^\"”\n]+)[\"”]")
 _INVENTED_QUESTION = re.compile(r"\n\s*Question\s*[:：]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -93,7 +111,8 @@ _UNSURE = re.compile(
 _SPEAKER = re.compile(r"^A:\s+(?=\S)")  # "A: False" is a Q/A transcript, not option A
 REFUSAL = re.compile(
     r"\b(?:cannot|can't|can not|unable to|impossible to|not possible to|not enough information|"
-    r"(?:does|do) not (?:provide|give|have|specify|contain) (?:\w+ )?(?:information|details|data)|not provided)\b",
+    r"(?:does|do) not (?:provide|give|have|specify|contain) (?:\w+ )?(?:information|details|data)|not provided|"
+    r"need more (?:information|data|context)|please provide)\b",
     re.IGNORECASE,
 )
 """A response that says it cannot answer."""
@@ -104,6 +123,9 @@ _WORD_NUMBERS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+# "the smallest one", "one would need", "1 zero": the word counts nothing there
+_NOT_A_COUNT = re.compile(r"(?:\b(?:the|this|that|each|any|every|which|no|other|\w+est)\s+|\d\s*)$", re.IGNORECASE)
+_ONE_AS_PRONOUN = re.compile(r"one\s+(?:would|can|could|should|must|may|might|needs?)\b", re.IGNORECASE)
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
 
 
@@ -118,14 +140,18 @@ def final_statement(response: str) -> str | None:
     boxed = last_boxed(response)
     if boxed:
         return boxed
-    statements = [m.group("rest").strip() for m in _STATEMENT.finditer(response)]
-    statements = [s for s in statements if s]
+    statements = [m.group("rest").strip() for m in _STATEMENT.finditer(response)
+                  if not _CONDITIONAL.search(_SENTENCE_START.split(response[: m.start()])[-1])]
+    statements = [_NEXT_SENTENCE.split(s)[0] for s in statements if s]
     return statements[-1] if statements else None
 
 
 def _clean(text: str) -> str:
+    text = re.sub(r"(?:√|\\sqrt)\s*\{([^{}]+)\}|\\sqrt\s*(\d+)", r"√\1\2", text)  # √{3}, \sqrt 2 -> √3, √2
     text = _FRAC.sub(r"\1/\2", text)
+    text = re.sub(r"\s*/\s*", "/", text)
     text = re.sub(r"\\text\{([^{}]*)\}|\\mathrm\{([^{}]*)\}", r"\1\2", text)
+    text = re.sub(r"\*?\\degree", "°", text)
     text = text.translate(_FULL_WIDTH)
     return text.replace("$", "").replace("**", "").replace("\\%", "%").strip()
 
@@ -152,25 +178,43 @@ def numbers_in(text: str, words: bool = False) -> list[float]:
     text = _clean(text)
     found = [(m.start(), parse_number(m.group())) for m in _NUMBER.finditer(text)]
     if words:
-        found += [(m.start(), float(_WORD_NUMBERS[m.group().lower()])) for m in _WORD_NUMBER.finditer(text)]
+        found += [(m.start(), float(_WORD_NUMBERS[m.group().lower()])) for m in _WORD_NUMBER.finditer(text)
+                  if not _NOT_A_COUNT.search(text[: m.start()]) and not _ONE_AS_PRONOUN.match(text, m.start())]
     return [v for _, v in sorted(found, key=lambda f: f[0]) if v is not None and math.isfinite(v)]
 
 
 def _answer_number(sentence: str, question: str) -> float | None:
     """The number a sentence answers with: after its last "=", the last number that the
     question does not mention (else the last one)."""
-    values = numbers_in(re.split(r"=|≈", sentence)[-1], words=True)
+    answer = re.split(r"=|≈", sentence)[-1]
+    if re.search(r"\bratio\b", question, re.IGNORECASE):  # "is 3:1" answers a ratio with 3
+        answer = _RATIO.sub(lambda m: repr(float(m[1]) / float(m[2])) if float(m[2]) else m[0], answer)
+    if _ASKS_FRACTION.search(question):  # "or 75%" answers a fraction with 0.75
+        answer = _PERCENT.sub(lambda m: repr(float(m[1]) / 100), answer)
+    # "is 13 years, with the younger being 13 and the older 26": a clause right after a
+    # number elaborates ("the bars with values below 6 are 0" does not)
+    cuts = [m.start() for m in _ELABORATION.finditer(answer) if _ENDS_IN_NUMBER.search(answer[: m.start()])]
+    head = answer[: cuts[0]] if cuts else answer
+    values = numbers_in(head, words=True) or numbers_in(answer, words=True)
     if not values:
         return None
     given = set(numbers_in(question, words=True))
     fresh = [v for v in values if v not in given]
+    if _ASKS_YEAR.search(question):  # "in 2016, with 94% of schools": the year
+        fresh = [v for v in fresh if v.is_integer() and 1000 <= v <= 2100] or fresh
     return fresh[-1] if fresh else values[-1]
+
+
+def _same_values(a: list[float], b: list[float]) -> bool:
+    """Equal up to float noise: a program's 8.000000000000002 is 8."""
+    return len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-9) for x, y in zip(a, b))
 
 
 def _mentions(text: str, choice: str) -> bool:
     """Whether a choice text occurs in ``text`` as words ("no" is not in "cannot")."""
     wanted = re.escape(_clean(choice).lower().strip())
-    return bool(wanted) and re.search(rf"(?<!\w){wanted}(?!\w)", _clean(text).lower()) is not None
+    # "3" is not in "3.97" or "0.3"
+    return bool(wanted) and re.search(rf"(?<!\w)(?<!\d\.){wanted}(?!\w|\.\d)", _clean(text).lower()) is not None
 
 
 def _one_mentioned(text: str, problem: VisionProblem) -> str | None:
@@ -203,7 +247,7 @@ def _choice_in(text: str, problem: VisionProblem) -> str | None:
         return _one_mentioned(text, problem)
     values = numbers_in(text)
     if len(values) == 1:
-        matches = [c for c in problem.choices if numbers_in(c) == values]
+        matches = [c for c in problem.choices if _same_values(numbers_in(c), values)]
         if len(matches) == 1:
             return matches[0]
     return None
@@ -241,16 +285,23 @@ def _choice_by_value(text: str, problem: VisionProblem) -> str | None:
         return None
     sentences = [s for s in _SENTENCE_END.split(text) if numbers_in(s)]
     value = _answer_number(sentences[-1], problem.question) if sentences else None
-    matches = [c for c in problem.choices if value is not None and numbers_in(c) == [value]]
+    matches = [c for c in problem.choices if value is not None and _same_values(numbers_in(c), [value])]
     return matches[0] if len(matches) == 1 else None
 
 
 def _named_choice(response: str, problem: VisionProblem) -> str | None:
     statement = final_statement(response)
     if statement:
-        choice = _choice_in(statement, problem)
+        quoted = _QUOTED.match(statement)  # 'the correct answer is "soup." Soup ...'
+        choice = _choice_in(quoted.group(1) if quoted else statement, problem)
         if choice is not None:
             return choice
+        if REFUSAL.search(statement):  # "The correct answer is: Not enough information provided."
+            return None
+    for opening in (_OPENING_LETTER.match(response.strip()), _LETTER_FIRST.search(response)):
+        letter = opening and next(g for g in opening.groups() if g)
+        if letter and letter in problem.letters:
+            return problem.choices[problem.letters.index(letter)]
     cues = [next(g for g in m.groups() if g) for m in _LETTER_CUE.finditer(response)]
     cues = [c for c in cues if c in problem.letters]
     if cues:
@@ -262,9 +313,10 @@ def _named_choice(response: str, problem: VisionProblem) -> str | None:
     if letters:
         return problem.choices[problem.letters.index(letters.pop())]
     text = _SPEAKER.sub("", response.strip())
-    if len(text) <= _SHORT:
-        return _choice_in(text, problem)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(text) <= _SHORT:  # all answer, or a lead-in and a lone letter: "Okay:\n\nB"
+        lone = lines and _LONE_LETTER.match(lines[-1])
+        return _choice_in(text, problem) or (_letter(lines[-1], problem) if lone else None)
     for line in (lines[0], lines[-1]):
         if _LONE_LETTER.match(line):
             return _letter(line, problem)
@@ -298,9 +350,15 @@ def extract_free_form(response: str, problem: VisionProblem) -> str | None:
     elif _BOLD_NUMBER.search(response):  # "is **70**": the number the response highlights
         value = numbers_in(_BOLD_NUMBER.search(response).group(1))[0]
     else:
-        sentences = [s for s in _SENTENCE_END.split(response) if numbers_in(s, words=True)]
+        sentences = [s for s in _SENTENCE_END.split(_prose(response)) if numbers_in(s, words=True)]
         value = _answer_number(sentences[-1], problem.question) if sentences else None
     return None if value is None else _number_text(value)
+
+
+def _prose(response: str) -> str:
+    """The response without code blocks and table rows: data it shows, not its answer."""
+    response = re.sub(r"```.*?(?:```|$)", "\n", response, flags=re.DOTALL)
+    return "\n".join(line for line in response.splitlines() if "|" not in line)
 
 
 def _number_text(value: float) -> str:
