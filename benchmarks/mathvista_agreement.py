@@ -113,8 +113,14 @@ def stated_letter(text: str, problem: VisionProblem) -> str | None:
     first = re.match(r"\(?([A-Z])\)? is the (?:correct )?(?:answer|option)\b", text)
     if first and first.group(1) in problem.letters:
         return first.group(1)
+    last_line = text.splitlines()[-1].strip() if text else ""
+    closing = re.fullmatch(r"\(?([A-Z])\)\s*(.+)", last_line)  # "A) Yes" as the last line
+    listed = re.findall(r"(?m)^\s*\(?[A-Z]\)", text)  # an echoed option list states nothing
+    if closing and len(listed) == 1 and closing.group(1) in problem.letters and _comparable(closing.group(2)) == _comparable(
+            problem.choices[problem.letters.index(closing.group(1))]):
+        return closing.group(1)
     statement = (final_statement(text) or "").strip()
-    lone = re.fullmatch(r"\(?([A-Z])\)?[.。]?", statement)
+    lone = re.match(r"\(?([A-Z])\)?(?:[.。:]|\s|$)", statement)  # "G.", "B (False)."
     letters = {lone.group(1)} if lone else set(re.findall(r"\(([A-Z])\)", statement))
     return letters.pop() if len(letters) == 1 and letters <= set(problem.letters) else None
 
@@ -133,8 +139,9 @@ def states(text: str, extraction: str) -> bool:
 
 
 def only_repeats_question(text: str, problem: VisionProblem) -> bool:
-    """Whether a response is (part of) the question and nothing else."""
-    said = _comparable(text).rstrip("?")
+    """Whether a response is (part of) the question and nothing else, its options
+    ("A) 1") listed or not."""
+    said = _comparable(re.sub(r"(?m)^\s*\(?[A-Z]\)[^\n]*$", "", text)).rstrip("?")
     return len(said) >= 10 and said in _comparable(problem.question)
 
 

@@ -64,7 +64,7 @@ class VisionGrade:
 
 # "the answer is", "Answer:", "the correct option is", "答案是" ... up to the end of the line.
 _STATEMENT = re.compile(
-    r"(?:\bfinal value\s+(?:is|would be)|\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)"
+    r"(?:\b(?:final value|solution)\s+(?:is|would be)|\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)"
     r"(?:\s*(?:is|would be|will be|should be|[:：])"
     # "the option letter for 2003 is C" (not "the option letter for (C) C is (C)")
     r"|\s+(?:that|which|for|with)\b(?:(?!\([A-Z]\))[^.\n]){0,80}?\s(?:is|would be)\b)"
