@@ -36,6 +36,7 @@ from lm_eval_passk.grading.vision import (  # noqa: E402
     _PLAIN_NUMBER,
     VisionProblem,
     REFUSAL,
+    _STATEMENT,
     _comparable,
     _mentions,
     final_statement,
@@ -103,7 +104,9 @@ def guessed(extraction: str, problem: VisionProblem) -> bool:
 
 def stated_letter(text: str, problem: VisionProblem) -> str | None:
     """The option letter a response states unambiguously: the whole response is one
-    letter or opens with one ("B. No."), or its answer statement names exactly one "(X)"."""
+    letter, opens with one ("B. No.", "A is the correct option") or closes with one
+    ("A) Yes"), its answer statement is one ("The answer is G."), or its answer
+    statements together name exactly one "(X)" ("option (C) is the correct answer")."""
     text = own_answer(text).strip()
     if re.fullmatch(r"\(?([A-Z])\)?\.?", text):
         return text.strip("().")
@@ -113,6 +116,10 @@ def stated_letter(text: str, problem: VisionProblem) -> str | None:
     first = re.match(r"\(?([A-Z])\)? is the (?:correct )?(?:answer|option)\b", text)
     if first and first.group(1) in problem.letters:
         return first.group(1)
+    named = set(re.findall(r"\(([A-Z])\) is the (?:correct )?(?:answer|option)\b", text))
+    named |= {x for m in _STATEMENT.finditer(text) for x in re.findall(r"^\s*\(([A-Z])\)", m.group("rest"))}
+    if len(named) == 1 and named <= set(problem.letters):
+        return named.pop()
     last_line = text.splitlines()[-1].strip() if text else ""
     closing = re.fullmatch(r"\(?([A-Z])\)\s*(.+)", last_line)  # "A) Yes" as the last line
     listed = re.findall(r"(?m)^\s*\(?[A-Z]\)", text)  # an echoed option list states nothing
@@ -187,7 +194,9 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: credits an option the response does not give (its letter is no option)"
         if label and ours is None and matches_no_numeric_choice(own, extraction, problem):
             return "reference: credits an option the response never names (its numbers are no choice's)"
-        if label and ours is None and len(set(re.findall(r"\(([A-Z])\)", text))) > 1:
+        printed = {_comparable(line) for line in text.splitlines() if line.strip()}
+        lists = len(printed) > 1 and printed <= {_comparable(c) for c in problem.choices}  # one per line
+        if label and ours is None and (lists or len(set(re.findall(r"\(([A-Z])\)", text))) > 1):
             return "reference: credits a response that lists options without choosing one"
         stated = stated_letter(text, problem)
         if stated and extraction.strip() in problem.letters and extraction.strip() != stated:

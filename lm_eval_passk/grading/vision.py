@@ -64,7 +64,7 @@ class VisionGrade:
 
 # "the answer is", "Answer:", "the correct option is", "答案是" ... up to the end of the line.
 _STATEMENT = re.compile(
-    r"(?:\b(?:final value|solution)\s+(?:is|would be)|\b(?:final answer|answer|(?:correct )?(?:option|choice)(?: letter)?)"
+    r"(?:\b(?:final value|solution)\s+(?:is|would be)|\b(?:final answer|answer|(?<!each )(?:correct )?(?:option|choice)(?: letter)?)"
     r"(?:\s*(?:is|would be|will be|should be|[:：])"
     # "the option letter for 2003 is C" (not "the option letter for (C) C is (C)")
     r"|\s+(?:that|which|for|with)\b(?:(?!\([A-Z]\))[^.\n]){0,80}?\s(?:is|would be)\b)"
@@ -82,7 +82,7 @@ _LETTER_CUE = re.compile(
     r"(?:\b(?i:option|choice|answer)\s*\(?([A-Z])\)?(?![A-Za-z])|选项?\s*\(?([A-Z])\)?|[是为选]\s*\(?([A-Z])\)?(?![A-Za-z]))"
 )
 _CONDITIONAL = re.compile(r"\b(?:if|otherwise)\b", re.IGNORECASE)  # "If ..., the answer is (A)."
-_ELABORATION = re.compile(r",?\s(?:with|which|where|since|because|while|whereas)\b|,\s(?:as|respectively)\b")
+_ELABORATION = re.compile(r",?\s(?:with|which|where|since|because|while|whereas)\b|,\s(?:as|respectively)\b|:\s")
 _ENDS_IN_NUMBER = re.compile(r"\d\S*(?:\s+[^\s\d]+){0,3}$")  # "13", "13 years", "10-year age gap"
 _ASKS_YEAR = re.compile(r"\b(?:which|what|in which) year\b", re.IGNORECASE)
 _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)")
@@ -257,6 +257,9 @@ def extract_choice(response: str, problem: VisionProblem) -> str | None:
     """The chosen choice text of a multiple-choice response, or ``None``: the choice it
     names, else (unless it refuses) the one it paraphrases or computes."""
     response = _clean(response)
+    lines = {_comparable(line) for line in response.splitlines() if line.strip()}
+    if len(lines) > 1 and lines <= {_comparable(c) for c in problem.choices}:
+        return None  # one choice per line: a program that printed several
     named = _named_choice(response, problem)
     text = _SPEAKER.sub("", response.strip())
     if named is not None:
@@ -324,6 +327,8 @@ def _named_choice(response: str, problem: VisionProblem) -> str | None:
     named = [c for c in problem.choices if first_word and c.lower() == first_word.group(1).lower()]
     if named:
         return named[0]
+    if REFUSAL.search(text):  # "it is not possible to predict ... without more information"
+        return None
     # a long response names its choice in words: its last sentence naming a choice text
     # (short texts such as "no" or "12", and texts or values the question gives, occur
     # in reasoning by chance)
