@@ -188,7 +188,7 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
     if problem.question_type == MULTI_CHOICE:
         if label and guessed(extraction, problem):
             return "reference: credits its nearest-choice guess for an extraction that names no option"
-        if label and ours is None and REFUSAL.search(text) and final_statement(text) is None:
+        if label and ours is None and REFUSAL.search(own):
             return "reference: credits the option its extractor read into a refusal"
         if label and ours is None and names_no_option(own, problem):
             return "reference: credits an option the response does not give (its letter is no option)"

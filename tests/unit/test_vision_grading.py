@@ -117,8 +117,43 @@ PARAPHRASES = [
     ("So the distance between AB and CD is 1.8, which is not in the options.", FIFTHS, None, False),
 ]
 
+# where the answer is stated, and what only looks like one
+STATED = [
+    ("A is the correct option. If all the grass died, the grasshoppers would be most affected.",
+     ANGLES, "135°", False),  # MathVista mplugowl/450: the letter, before the reasoning
+    ('The correct answer is "C." The supply will stay the same.', ANGLES, "145°", True),  # adapter/370
+    ("D. grasshoppers\n\nWith less grass, ... the hawks would be affected only indirectly.",
+     GRASS, "grasshoppers", True),  # claude/279: the opening letter, not a choice named later
+    ("Okay, based on the information provided:\n\nB", YES_NO, "No", True),  # claude/618
+    ("The correct option letter for the year 2003 is C. Canola was the most expensive.",
+     ANGLES, "145°", True),  # llavar/312
+    ("If the heart is wider, then the answer is (A) Yes.\nIf it is not, then the answer is (B) No.\n"
+     "Without measurements we cannot determine the correct option letter.", YES_NO, None, False),  # 705
+    ("The correct answer is: Not enough information provided.", ANGLES, None, False),
+    ("Then 180 - (B + A) = 50 degrees (angle at point C)\nso the angles are 148 and 50.", ANGLES, None, False),
+    ("3.968626966596886", INCENTRE, None, False),  # a program's 3.97: not the choice "3"
+    ("8.000000000000002", INCENTRE, "8", True),  # float noise of a program
+    ("increase\nstay the same", FOOD_WEB, None, False),  # a program that printed several choices
+    # free form: which number of the answer sentence is the answer
+    ("The age gap between the two people is 4 years, with the younger being 30 and the older 34.",
+     AGE, "4", True),  # llavar/438: the clause after the number elaborates
+    ("The question requires an integer answer and the final value is 2. In 2008, 2011 and 2014 ...",
+     BARS, "2", True),  # mplugowl/214
+    ("The highest share was recorded in 2016, with 94% of schools having electricity.",
+     VisionProblem("2016", "free_form", "integer", question="Which year recorded the highest share?"), "2016", True),
+    ("The ratio of procedures in 2004 to that in 2007 is 3:1.",
+     VisionProblem("1", "free_form", "integer", question="What is the ratio of A to B?"), "3", False),
+    ("Three of the four are facing the camera, so three out of four, or 75%.",
+     VisionProblem("0.8", "free_form", "float", precision=1, question="What is the fraction of females facing the camera?"),
+     "0.75", True),
+    ("Look at all the accuracy values and identify the smallest one.", BARS, None, False),  # "one" is no count
+    ("So, the function has 1 zero.", VisionProblem("1", "free_form", "integer", question="How many zeros?"), "1", True),
+    ("We need to look at the responses for each option. The number for each option is:\n\n0-10%: 2 responses\n"
+     "11-16%: 17 responses\n\nThe highest number of responses is 17.", BARS, "17", False),  # chatgpt_ocr/664
+]
 
-@pytest.mark.parametrize(("response", "problem", "answer", "correct"), CASES + PARAPHRASES)
+
+@pytest.mark.parametrize(("response", "problem", "answer", "correct"), CASES + PARAPHRASES + STATED)
 def test_grade_response(response, problem, answer, correct):
     grade = grade_response(response, problem)
     assert (grade.answer, grade.correct) == (answer, correct)
