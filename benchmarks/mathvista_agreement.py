@@ -37,6 +37,7 @@ from lm_eval_passk.grading.vision import (  # noqa: E402
     VisionProblem,
     REFUSAL,
     _STATEMENT,
+    _number_text,
     _comparable,
     _mentions,
     final_statement,
@@ -49,10 +50,6 @@ from lm_eval_passk.grading.vision import (  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mathvista_generations"
 REVIEWED = Path(__file__).parent / "data" / "mathvista_reviewed.json"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -223,7 +220,7 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: rejects an integer written with decimals (str(int('2.0')) fails)"
         if not label and ours == problem.answer and numbers_in(extraction) == [gold]:
             return "reference: its normaliser cannot read the gold value it extracted ('[10]')"
-        if label and value is not None and problem.answer_type != "list" and not is_correct(_number(value), problem):
+        if label and value is not None and problem.answer_type != "list" and not is_correct(_number_text(value), problem):
             return "reference: credits an extraction whose value is not the gold answer"
         if label and value is not None and "_code" not in run and not states(own, extraction):
             if value == 0 and REFUSAL.search(own):

@@ -74,6 +74,10 @@ _STATEMENT = re.compile(
 )
 _NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+|\s*/\s*\d+(?:\.\d+)?)?|[-−]?\.\d+")
 _FRAC = re.compile(r"\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}")
+_SQRT = re.compile(r"(?:√|\\sqrt)\s*\{([^{}]+)\}|\\sqrt\s*(\d+)")  # √{3}, \sqrt 2 -> √3, √2
+_SLASH = re.compile(r"\s*/\s*")
+_TEXT_COMMAND = re.compile(r"\\text\{([^{}]*)\}|\\mathrm\{([^{}]*)\}")
+_DEGREE = re.compile(r"\*?\\degree")
 # "(C)" anywhere; "C)" only opening a line ("at point C)" closes a parenthesis)
 _LETTER_IN_PARENS = re.compile(r"\(([A-Z])\)|^[ \t]*([A-Z])\)", re.MULTILINE)
 _LONE_LETTER = re.compile(r"^\(?[A-Z][).:]?$")
@@ -89,7 +93,6 @@ _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _ASKS_FRACTION = re.compile(r"\b(?:fraction|proportion)\b(?!.*\b(?:percent|percentage)\b)", re.IGNORECASE)
 _NEXT_SENTENCE = re.compile(r"(?<=[.!?。])\s+(?=[A-Z])")  # "is 2. In 2008, ..." ends at "2."
-_SENTENCE_START = re.compile(r"[.!?。\n]")
 _OPENING_LETTER = re.compile(r"\(?([A-Z])[).]\s")  # "C. grasshopper ..." ("A: No" is a transcript)
 _LETTER_FIRST = re.compile(
     r"(?<![\w(])\(?([A-Z])\)? is the (?:correct |right |best )?(?:answer|option|choice)\b"
@@ -141,17 +144,22 @@ def final_statement(response: str) -> str | None:
     if boxed:
         return boxed
     statements = [m.group("rest").strip() for m in _STATEMENT.finditer(response)
-                  if not _CONDITIONAL.search(_SENTENCE_START.split(response[: m.start()])[-1])]
+                  if not _CONDITIONAL.search(response, _sentence_start(response, m.start()), m.start())]
     statements = [_NEXT_SENTENCE.split(s)[0] for s in statements if s]
     return statements[-1] if statements else None
 
 
+def _sentence_start(text: str, end: int) -> int:
+    """Where the sentence holding ``text[end]`` starts."""
+    return max(text.rfind(mark, 0, end) for mark in ".!?。\n") + 1
+
+
 def _clean(text: str) -> str:
-    text = re.sub(r"(?:√|\\sqrt)\s*\{([^{}]+)\}|\\sqrt\s*(\d+)", r"√\1\2", text)  # √{3}, \sqrt 2 -> √3, √2
+    text = _SQRT.sub(r"√\1\2", text)
     text = _FRAC.sub(r"\1/\2", text)
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(r"\\text\{([^{}]*)\}|\\mathrm\{([^{}]*)\}", r"\1\2", text)
-    text = re.sub(r"\*?\\degree", "°", text)
+    text = _SLASH.sub("/", text)
+    text = _TEXT_COMMAND.sub(r"\1\2", text)
+    text = _DEGREE.sub("°", text)
     text = text.translate(_FULL_WIDTH)
     return text.replace("$", "").replace("**", "").replace("\\%", "%").strip()
 
@@ -257,8 +265,9 @@ def extract_choice(response: str, problem: VisionProblem) -> str | None:
     """The chosen choice text of a multiple-choice response, or ``None``: the choice it
     names, else (unless it refuses) the one it paraphrases or computes."""
     response = _clean(response)
-    lines = {_comparable(line) for line in response.splitlines() if line.strip()}
-    if len(lines) > 1 and lines <= {_comparable(c) for c in problem.choices}:
+    lines = [_comparable(line) for line in response.splitlines() if line.strip()]
+    choices = {_comparable(c) for c in problem.choices}
+    if len(lines) > 1 and all(line in choices for line in lines) and len(set(lines)) > 1:
         return None  # one choice per line: a program that printed several
     named = _named_choice(response, problem)
     text = _SPEAKER.sub("", response.strip())
