@@ -31,18 +31,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from lm_eval_passk.grading.vision import (  # noqa: E402
-    MULTI_CHOICE,
-    _PLAIN_NUMBER,
-    VisionProblem,
+from lm_eval_passk.grading.vision import MULTI_CHOICE, VisionProblem, grade_response, is_correct  # noqa: E402
+from lm_eval_passk.grading.vision_choice import PLAIN_NUMBER  # noqa: E402
+from lm_eval_passk.grading.vision_text import (  # noqa: E402
     REFUSAL,
-    _STATEMENT,
-    _number_text,
-    _comparable,
-    _mentions,
+    STATEMENT,
+    comparable,
     final_statement,
-    grade_response,
-    is_correct,
+    mentions,
+    number_text,
     numbers_in,
     own_answer,
     parse_number,
@@ -93,10 +90,10 @@ def guessed(extraction: str, problem: VisionProblem) -> bool:
     extraction that names neither the gold letter nor the gold choice text."""
     letter = re.findall(r"\(([a-zA-Z])\)", extraction)
     token = letter[0].upper() if letter else extraction.strip()
-    if token in problem.letters or _comparable(extraction) == _comparable(problem.answer):
+    if token in problem.letters or comparable(extraction) == comparable(problem.answer):
         return False
-    named = [c for c in problem.choices if _mentions(extraction, c)]  # "Aubrey or Connor"
-    return len(_comparable(problem.answer)) < 2 or problem.answer not in named or len(set(named)) > 1
+    named = [c for c in problem.choices if mentions(extraction, c)]  # "Aubrey or Connor"
+    return len(comparable(problem.answer)) < 2 or problem.answer not in named or len(set(named)) > 1
 
 
 def stated_letter(text: str, problem: VisionProblem) -> str | None:
@@ -114,13 +111,13 @@ def stated_letter(text: str, problem: VisionProblem) -> str | None:
     if first and first.group(1) in problem.letters:
         return first.group(1)
     named = set(re.findall(r"\(([A-Z])\) is the (?:correct )?(?:answer|option)\b", text))
-    named |= {x for m in _STATEMENT.finditer(text) for x in re.findall(r"^\s*\(([A-Z])\)", m.group("rest"))}
+    named |= {x for m in STATEMENT.finditer(text) for x in re.findall(r"^\s*\(([A-Z])\)", m.group("rest"))}
     if len(named) == 1 and named <= set(problem.letters):
         return named.pop()
     last_line = text.splitlines()[-1].strip() if text else ""
     closing = re.fullmatch(r"\(?([A-Z])\)\s*(.+)", last_line)  # "A) Yes" as the last line
     listed = re.findall(r"(?m)^\s*\(?[A-Z]\)", text)  # an echoed option list states nothing
-    if closing and len(listed) == 1 and closing.group(1) in problem.letters and _comparable(closing.group(2)) == _comparable(
+    if closing and len(listed) == 1 and closing.group(1) in problem.letters and comparable(closing.group(2)) == comparable(
             problem.choices[problem.letters.index(closing.group(1))]):
         return closing.group(1)
     statement = (final_statement(text) or "").strip()
@@ -139,14 +136,14 @@ def states(text: str, extraction: str) -> bool:
     value = parse_number(wanted)
     if value is not None:
         return value in numbers_in(text, words=True)
-    return _mentions(text, wanted) or _comparable(wanted) in _comparable(text)
+    return mentions(text, wanted) or comparable(wanted) in comparable(text)
 
 
 def only_repeats_question(text: str, problem: VisionProblem) -> bool:
     """Whether a response is (part of) the question and nothing else, its options
     ("A) 1") listed or not."""
-    said = _comparable(re.sub(r"(?m)^\s*\(?[A-Z]\)[^\n]*$", "", text)).rstrip("?")
-    return len(said) >= 10 and said in _comparable(problem.question)
+    said = comparable(re.sub(r"(?m)^\s*\(?[A-Z]\)[^\n]*$", "", text)).rstrip("?")
+    return len(said) >= 10 and said in comparable(problem.question)
 
 
 def names_no_option(text: str, problem: VisionProblem) -> bool:
@@ -154,7 +151,7 @@ def names_no_option(text: str, problem: VisionProblem) -> bool:
     ("(E) 90°" with options A-D), followed by no choice text."""
     letters = re.findall(r"\(([A-Z])\)", text)
     return bool(letters) and not set(letters) & set(problem.letters) and not any(
-        _mentions(text, c) for c in problem.choices)
+        mentions(text, c) for c in problem.choices)
 
 
 def matches_no_numeric_choice(text: str, extraction: str, problem: VisionProblem) -> bool:
@@ -163,7 +160,7 @@ def matches_no_numeric_choice(text: str, extraction: str, problem: VisionProblem
     choices are 3.85, 4.00, 4.40 and 4.50 metres)."""
     if not re.fullmatch(r"\(?[A-Z]\)?", extraction.strip()) or states(text, extraction):
         return False
-    if not all(_PLAIN_NUMBER.fullmatch(c.strip()) for c in problem.choices):
+    if not all(PLAIN_NUMBER.fullmatch(c.strip()) for c in problem.choices):
         return False
     said = set(numbers_in(text))
     return not any(set(numbers_in(c)) <= said for c in problem.choices)
@@ -191,8 +188,8 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: credits an option the response does not give (its letter is no option)"
         if label and ours is None and matches_no_numeric_choice(own, extraction, problem):
             return "reference: credits an option the response never names (its numbers are no choice's)"
-        printed = {_comparable(line) for line in text.splitlines() if line.strip()}
-        lists = len(printed) > 1 and printed <= {_comparable(c) for c in problem.choices}  # one per line
+        printed = {comparable(line) for line in text.splitlines() if line.strip()}
+        lists = len(printed) > 1 and printed <= {comparable(c) for c in problem.choices}  # one per line
         if label and ours is None and (lists or len(set(re.findall(r"\(([A-Z])\)", text))) > 1):
             return "reference: credits a response that lists options without choosing one"
         stated = stated_letter(text, problem)
@@ -205,12 +202,12 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: extraction is not the option letter the response answers with"
         if (extraction.strip() in problem.letters and not re.search(rf"\b{extraction.strip()}\b", text)
                 and ours is not None and ours != reference and re.search(r"\d", ours)
-                and _mentions(text, ours) and not _mentions(text, reference)):
+                and mentions(text, ours) and not mentions(text, reference)):
             return "reference: extraction is a letter the response never states; the response names another value"
         value = parse_number(extraction)
         if not label and ours == problem.answer and (
                 (value is not None and numbers_in(problem.answer) == [value])
-                or _comparable(extraction) == _comparable(problem.answer)):
+                or comparable(extraction) == comparable(problem.answer)):
             return "reference: maps an extraction equal to the gold choice ('45', '30√3m') to another choice by edit distance"
     else:
         values = numbers_in(extraction)
@@ -220,7 +217,7 @@ def cause(run: str, item: dict, problem: VisionProblem, ours: str | None, review
             return "reference: rejects an integer written with decimals (str(int('2.0')) fails)"
         if not label and ours == problem.answer and numbers_in(extraction) == [gold]:
             return "reference: its normaliser cannot read the gold value it extracted ('[10]')"
-        if label and value is not None and problem.answer_type != "list" and not is_correct(_number_text(value), problem):
+        if label and value is not None and problem.answer_type != "list" and not is_correct(number_text(value), problem):
             return "reference: credits an extraction whose value is not the gold answer"
         if label and value is not None and "_code" not in run and not states(own, extraction):
             if value == 0 and REFUSAL.search(own):

@@ -91,6 +91,11 @@ def _restates(said: list[str], asked: list[str]) -> bool:
     return bool(asked) and repeated >= _RESTATED * len(asked)
 
 
+def restates_question(sentence: str, question: str) -> bool:
+    """Whether a sentence repeats most of the question's content words."""
+    return _restates(words(sentence), words(question))
+
+
 def _in_order(asked: list[str], said: list[str]) -> int:
     """How many of the question's words the sentence repeats in the question's order
     (a comparison word may be its opposite): "The high median of Cadet Blue is 20"

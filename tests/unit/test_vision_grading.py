@@ -150,6 +150,33 @@ STATED = [
     ("So, the function has 1 zero.", VisionProblem("1", "free_form", "integer", question="How many zeros?"), "1", True),
     ("We need to look at the responses for each option. The number for each option is:\n\n0-10%: 2 responses\n"
      "11-16%: 17 responses\n\nThe highest number of responses is 17.", BARS, "17", False),  # chatgpt_ocr/664
+    ("The value of f(0) is 0, as f(0) is the first value of f(x)=(x^2+2x+2)/(x-2).",
+     VisionProblem("-2", "free_form", "integer", question="What is the value of f(0)?"), "0", False),  # mplugowl/832
+    ("The expenditure has the greatest increase between 2000 and 2005.",
+     VisionProblem("2005", "free_form", "integer", question="In which year is the greatest increase?"),
+     None, False),  # llava/594: an interval, not a year
+    ("The model has 9 dots, divided into 3 equal groups.\n\nTherefore, the final answer would be: 9, 3",
+     VisionProblem("3", "free_form", "integer", question="There are (_) dots in each group."), None, False),  # 472
+    ("The smallest value is 10. Therefore, the smallest bar in the chart is Bar 1 with a value of 10.",
+     VisionProblem("1", "free_form", "integer", question="What is the value of the smallest bar?"),
+     "10", False),  # minigpt4/401: "Bar 1" names a bar
+    ("In the table, there are 3 methods that achieve an A-847 score higher than 20.0. The A-847 score is "
+     "the average of the scores for the 847 observers.", VisionProblem(
+         "3", "free_form", "integer", question="How many methods achieve an A-847 score higher than 20.0?"),
+     "3", True),  # llavar/188: the opening sentence answers, the next one explains
+    ("There are 3 bars with values larger than 4. Therefore, the count is 2.", BARS, "2", True),  # a conclusion
+    # multiple choice: options named, rejected, invented; a choice ending the answer clause
+    ("(H) RET U13B", VisionProblem("RFT U13B", "multi_choice", "text", ("ICL", "RFT k=100", "RFT U13B")),
+     None, False),  # instruct_blip2/86: "13" is no value of a choice, (H) is no option
+    ("(mix-up)\n(F) MuBERT (original)\n(G) MuBERT (BLM)", VisionProblem(
+        "MuBERT", "multi_choice", "text", ("MusicLDM (original)", "MusicLDM (BLM)", "MuBERT")),
+     None, False),  # instruct_blip2/895: an invented option list
+    ("Option A is incorrect, because the area is 25. Option D is incorrect, because the area is 150.",
+     ANGLES, None, False),  # mplugowl/315
+    ("The length of a side of the square is 6, as it is a square root of 6 to the square.",
+     VisionProblem("6", "multi_choice", "text", ("3", "3 \\sqrt 2", "6", "6 \\sqrt 2")), "6", True),  # llavar/82
+    ("Given that DE is the median of ABC, and the length of ADE is 1, the length of ABC would be 2.",
+     VisionProblem("2", "multi_choice", "text", ("1", "2", "3", "4")), "2", True),  # llava/426
 ]
 
 
