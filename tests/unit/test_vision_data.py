@@ -1,5 +1,5 @@
-"""MathVista loading from a local mirror: images as PIL images, the free-form subset,
-and one clear error when images are missing."""
+"""MathVista loading from a local mirror and from the Hub dataset's layout: images as PIL
+images, the free-form subset, and one clear error when images are missing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from lm_eval_passk import vision_data
+from lm_eval_passk.data import DATA_DIR_ENV
 from lm_eval_passk.settings import PassKConfigError
 from lm_eval_passk.vision_data import build_query, load_mathvista
 
@@ -54,6 +56,69 @@ def test_free_form_subset_drops_multiple_choice(tmp_path):
     mirror = make_mirror(tmp_path, FIXTURE)
     docs = load_mathvista("free_form", data_dir=str(mirror))["test"]
     assert [d["id"] for d in docs] == ["1", "2", "3", "4"]  # 5 and 6 are multiple choice
+
+
+# The dataset card of AI4Math/MathVista: its features and its split files.
+HUB_FEATURES = {
+    "pid": "string", "question": "string", "image": "string", "decoded_image": "image", "choices": ["string"],
+    "unit": "string", "precision": "float64", "answer": "string", "question_type": "string",
+    "answer_type": "string", "metadata": {"source": "string"}, "query": "string",
+}
+HUB_CARD = """---
+configs:
+  - config_name: default
+    data_files:
+      - split: testmini
+        path: data/testmini-*
+      - split: test
+        path: data/test-*
+---
+"""
+
+
+def make_hub_copy(root: Path, metadata: Path) -> Path:
+    """A dataset folder laid out as the Hub repository: its card and parquet files with the
+    Hub's features, the images stored in ``decoded_image`` (widths encode the pids)."""
+    import datasets
+
+    def feature(kind):
+        if isinstance(kind, list):
+            return datasets.Sequence(feature(kind[0]))
+        if isinstance(kind, dict):
+            return {name: feature(k) for name, k in kind.items()}
+        return datasets.Image() if kind == "image" else datasets.Value(kind)
+
+    rows = [
+        {**problem, "decoded_image": Image.new("RGB", (int(problem["pid"]) + 1, 2), "white"),
+         "precision": None if problem["precision"] is None else float(problem["precision"]),
+         "metadata": {"source": "fixture"}, "query": problem["question"]}
+        for problem in json.loads(metadata.read_text()).values()
+    ]
+    features = datasets.Features({name: feature(kind) for name, kind in HUB_FEATURES.items()})
+    (root / "data").mkdir(parents=True)
+    datasets.Dataset.from_list(rows, features=features).to_parquet(root / "data" / "testmini-00000-of-00001.parquet")
+    datasets.Dataset.from_list(rows[:1], features=features).to_parquet(root / "data" / "test-00000-of-00001.parquet")
+    (root / "README.md").write_text(HUB_CARD)
+    return root
+
+
+def test_hub_layout_docs_carry_their_decoded_image(tmp_path, monkeypatch):
+    """The Hub path (no mirror): ``load_dataset`` on the Hub's files, images from ``decoded_image``."""
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    import datasets
+
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "cache")  # not the user's cache
+    monkeypatch.setattr(vision_data, "HUB_PATH", str(make_hub_copy(tmp_path / "hub", FIXTURE)))
+    docs = load_mathvista("free_form")["test"]
+    problems = json.loads(FIXTURE.read_text())
+    assert [d["id"] for d in docs] == ["1", "2", "3", "4"]
+    for doc in docs:
+        problem = problems[doc["id"]]
+        assert isinstance(doc["image"], Image.Image) and doc["image"].size == (int(doc["id"]) + 1, 2)
+        assert (doc["answer"], doc["precision"], doc["choices"]) == (problem["answer"], problem["precision"], [])
+        assert doc["query"] == build_query(problem)
+    assert [d["choices"] for d in load_mathvista("all")["test"]][4:] == [["2", "6", "7", "9"], ["1", "2", "3"]]
+    assert any((tmp_path / "cache").iterdir())
 
 
 def test_missing_images_are_one_clear_error(tmp_path):
