@@ -35,6 +35,7 @@ _OPENING_LETTER = re.compile(r"\(?([A-Z])[).]\s")  # "C. grasshopper ..." ("A: N
 _LETTER_FIRST = re.compile(
     r"(?<![\w(])\(?([A-Z])\)? is the (?:correct |right |best )?(?:answer|option|choice)\b"
     r"|^\(?([A-HJ-Z])\)? (?:is|would|will)\b(?! not)")  # "A would be most affected" ("I would" is no option)
+_CLOSING_LETTER = re.compile(r"\bis\s+\(?([A-Z])\)?\.?$")  # "Therefore, the length of CD is D."
 _OPTION_LETTERS = "ABCDEFGH"  # "(f: R to R)" names no option
 _QUOTED = re.compile(r"[\"“]([^\"”\n]+)[\"”]")
 _FIRST_WORD = re.compile(r"\W*(\w+)")
@@ -110,6 +111,9 @@ def _named_choice(response: str, problem: VisionProblem) -> str | None:
     stated = _choice_ending(text, problem.choices)
     if stated is not None:
         return stated
+    closing = _CLOSING_LETTER.search([s for s in SENTENCE_END.split(text) if s.strip()][-1].strip())
+    if closing and closing.group(1) in problem.letters:
+        return problem.choices[problem.letters.index(closing.group(1))]
     # a long response names its choice in words: its last sentence naming a choice text
     # (short texts such as "no" or "12", and texts or values the question gives, occur
     # in reasoning by chance)

@@ -23,6 +23,7 @@ _NUMBERED_NAME = re.compile(r"\b[A-Z][a-z]+\s+\d+$")  # "is Bar 1 with a value o
 # "between 2000 and 2005" answers with an interval, not a number
 _INTERVAL = re.compile(r"\b(?:between|from)\s+[^\s\d]*\d\S*\s+(?:and|to)\s+[^\s\d]*\d\S*\s*$")
 _NUMBER_LIST = re.compile(r"[-−]?\d+(?:\.\d+)?(?:\s*,\s+[-−]?\d+(?:\.\d+)?)+\.?")
+_OUT_OF = re.compile(r"\s+out of\s+[\d,.]+")
 _CONCLUSION = re.compile(r"\W*(?:therefore|thus|so|hence|in conclusion)\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:which|what|in which) year\b", re.IGNORECASE)
 _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)")
@@ -42,12 +43,20 @@ def extract_free_form(response: str, problem: VisionProblem) -> str | None:
         value = None if _NUMBER_LIST.fullmatch(clean(statement)) else answer_number(statement, problem.question)
     elif REFUSAL.search(response):
         value = None
-    elif _BOLD_NUMBER.search(response):  # "is **70**": the number the response highlights
-        value = numbers_in(_BOLD_NUMBER.search(response).group(1))[0]
+    elif _BOLD_NUMBER.search(response):
+        value = numbers_in(_highlighted(response))[0]
     else:
         sentences = [s for s in SENTENCE_END.split(_prose(response)) if numbers_in(s, words=True)]
         value = answer_number(_answer_sentence(sentences, problem.question), problem.question) if sentences else None
     return None if value is None else number_text(value)
+
+
+def _highlighted(response: str) -> str:
+    """The number a response highlights as its answer: the first bold one ("is **70**. ...
+    from **20** to **60**"), unless a concluding sentence highlights another ("The value
+    of x is **1**. ... Therefore, the value of x is **30**.")."""
+    concluding = [s for s in SENTENCE_END.split(response) if _CONCLUSION.match(s) and _BOLD_NUMBER.search(s)]
+    return _BOLD_NUMBER.findall(concluding[-1])[-1] if concluding else _BOLD_NUMBER.search(response).group(1)
 
 
 def answer_number(sentence: str, question: str) -> float | None:
@@ -63,6 +72,7 @@ def answer_number(sentence: str, question: str) -> float | None:
     cuts = [m.start() for m in _ELABORATION.finditer(answer)
             if _ENDS_IN_NUMBER.search(answer[: m.start()]) and not _NUMBERED_NAME.search(answer[: m.start()])]
     head = re.split(r"=|≈", answer[: cuts[0]] if cuts else answer)[-1]
+    head = _OUT_OF.sub("", head)  # "1 out of 10 times": 1
     answer = re.split(r"=|≈", answer)[-1]
     values = numbers_in(head, words=True) or numbers_in(answer, words=True)
     if not values or _INTERVAL.search(head):

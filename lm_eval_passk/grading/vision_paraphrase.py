@@ -50,6 +50,8 @@ _ABOUT_THIS = re.compile(r"\W*(?:is|are|was|were|does|do|did)\s+(?:this|it)\b(?!
 _LED = re.compile(r"^\(?[A-Z](?:\)|\.|:|\s+-)\s*(yes|no)\b(?![-'])", re.IGNORECASE | re.MULTILINE)
 # "A periodic function repeats its values ...": what such things are, not what this one is
 _GENERAL = re.compile(r"\s*an?\s", re.IGNORECASE)
+_COPULA = re.compile(r"\s+is\s+")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _RESTATED = 0.75  # share of the question's content words a restatement repeats
 
 
@@ -76,7 +78,10 @@ def _verdict(sentence: str, question: str) -> bool | None:
     present = set(said)
     swapped = _swapped(question, _main_clause(sentence))  # "fewer X than Y?" -> "more Y than X"
     if not swapped and not _ABOUT_THIS.match(question) and _in_order(asked, said) < _RESTATED * len(asked):
-        return None
+        # "The high median is Light Sky Blue" restates "Is Light Sky Blue the high median?"
+        sides = _COPULA.split(_main_clause(sentence), 1)
+        if len(sides) < 2 or _in_order(asked, words(sides[1]) + words(sides[0])) < len(asked):
+            return None
     negations = sum(w in _NEGATION for w in said)
     turned = sum(1 for w in asked if w not in present and _OPPOSITES.get(w, set()) & present)  # larger -> smaller
     return (negations + turned + swapped) % 2 == 0
@@ -92,8 +97,10 @@ def _restates(said: list[str], asked: list[str]) -> bool:
 
 
 def restates_question(sentence: str, question: str) -> bool:
-    """Whether a sentence repeats most of the question's content words."""
-    return _restates(words(sentence), words(question))
+    """Whether a sentence repeats most of the content words of the question proper (its
+    last sentence: "Some friends counted cartwheels. What is the mode of the numbers?")."""
+    asked = ([s for s in _SENTENCES.split(question.strip()) if s.strip()] or [""])[-1]
+    return _restates(words(sentence), words(asked))
 
 
 def _in_order(asked: list[str], said: list[str]) -> int:
@@ -128,6 +135,7 @@ def yes_no_restated(response: str, question: str, choices: Sequence[str]) -> str
     restates it or the restatements disagree."""
     if not _is_yes_no(choices):
         return None
+    question = _ASIDE.sub("", question)  # "Is the function (f: R to R) injective?"
     verdicts = {
         _verdict(s, question) for s in _SENTENCES.split(response.strip())
         if s.strip() and not s.strip().endswith("?") and not _GENERAL.match(s)

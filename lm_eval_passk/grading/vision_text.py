@@ -29,7 +29,7 @@ REFUSAL = re.compile(
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 _NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e-?\d+|\s*/\s*\d+(?:\.\d+)?)?|[-−]?\.\d+")
-_FRAC = re.compile(r"\\[dt]?frac\{([^{}]+)\}\{([^{}]+)\}")
+_FRAC = re.compile(r"\\[dt]?frac\s*\{\s*([^{}]+?)\s*\}\s*\{\s*([^{}]+?)\s*\}")  # "\frac { 5 } { 3 }" too
 _SQRT = re.compile(r"(?:√|\\sqrt)\s*\{([^{}]+)\}|\\sqrt\s*(\d+)")  # √{3}, \sqrt 2 -> √3, √2
 _SLASH = re.compile(r"\s*/\s*")
 _TEXT_COMMAND = re.compile(r"\\text\{([^{}]*)\}|\\mathrm\{([^{}]*)\}")

@@ -103,6 +103,9 @@ PARAPHRASES = [
     ("No, the function (f: R to R) is not injective.", INJECTIVE, "No", True),  # answer word, then the claim
     ("The high median of Cadet Blue is 20.", MEDIAN, None, False),  # the question's words, another claim
     ("Is Cadet Blue the high median?", MEDIAN, None, False),  # the question echoed
+    ("The high median is Cadet Blue, as it is above the other bars.", MEDIAN, "Yes", True),  # mplugowl/200
+    ("Cadet Blue is not the high median. The high median is Dark Blue.", MEDIAN, "No", False),  # llavar/596
+    ("The function is not injective", INJECTIVE, "No", True),  # the question's aside "(f: R to R)" left out
     ("The question doesn't provide enough information to compare big motorbikes and rubber choppers.",
      FEWER_BIKES, None, False),
     ("(C) Yes\n(D) No", INJECTIVE, None, False),  # an option letter outside the choices: no paraphrase looked for
@@ -165,7 +168,20 @@ STATED = [
          "3", "free_form", "integer", question="How many methods achieve an A-847 score higher than 20.0?"),
      "3", True),  # llavar/188: the opening sentence answers, the next one explains
     ("There are 3 bars with values larger than 4. Therefore, the count is 2.", BARS, "2", True),  # a conclusion
+    ("The mode of the numbers is 10, which means most days had 10. On Friday, she did 5 cartwheels, and on "
+     "Saturday, she did 9 cartwheels.", VisionProblem("10", "free_form", "integer", question=(
+         "Lena counted her cartwheels each day. What is the mode of the numbers?")), "10", True),  # llavar/801
+    ("The value of x is **1**.\n\nx + 150 = 180\n\nTherefore, the value of x is **30**.",
+     VisionProblem("30", "free_form", "integer", question="What is the value of x?"), "30", True),  # bard/920
+    ("The maximum rating is **70**. Other years range from **20** in 2005 to **60** in 2008.",
+     VisionProblem("70", "free_form", "integer", question="What is the maximum rating?"), "70", True),  # bard/784
+    ("The algorithm with the lowest accuracy is the one that accurately predicts 1 out of 10 times.",
+     VisionProblem("1", "free_form", "integer", question="What is the lowest accuracy?"), "1", True),  # llava/284
     # multiple choice: options named, rejected, invented; a choice ending the answer clause
+    ("Step 4) BD = CE (the altitudes of one triangle)\nStep 5) CD^2 = 5, so CD = √5\n\n"
+     "Therefore, the length of CD is D.", ANGLES, "150°", False),  # claude/275: a closing letter
+    ("\\boxed{\\frac{5}{3}\\pi}", VisionProblem("\\frac { 5 } { 3 } \\pi", "multi_choice", "text", (
+        "\\frac { 5 } { 3 } \\pi", "\\frac { 3 } { 5 } \\pi")), "\\frac { 5 } { 3 } \\pi", True),  # spaced \\frac
     ("(H) RET U13B", VisionProblem("RFT U13B", "multi_choice", "text", ("ICL", "RFT k=100", "RFT U13B")),
      None, False),  # instruct_blip2/86: "13" is no value of a choice, (H) is no option
     ("(mix-up)\n(F) MuBERT (original)\n(G) MuBERT (BLM)", VisionProblem(
