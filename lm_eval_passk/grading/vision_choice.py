@@ -139,7 +139,8 @@ def _choice_in(text: str, problem: VisionProblem) -> str | None:
         return _one_mentioned(text, problem.choices)
     values = numbers_in(text)
     if len(values) == 1:  # "145°" is choice "145"; "13" is no value of "RFT U13B"
-        matches = [c for c in problem.choices if not _NAME_DIGITS.search(clean(c)) and same_values(numbers_in(c), values)]
+        matches = [c for c in problem.choices
+                   if not _NAME_DIGITS.search(clean(c)) and same_values(numbers_in(c), values)]
         if len(matches) == 1:
             return matches[0]
     return None

@@ -60,8 +60,9 @@ def _highlighted(response: str) -> str:
 
 
 def answer_number(sentence: str, question: str) -> float | None:
-    """The number a sentence answers with: after its last "=", the last number that the
-    question does not mention (else the last one)."""
+    """The number a sentence answers with: in its answer clause (after its last "=", before
+    a clause that elaborates), the last number the question does not mention (else the
+    last one); ``None`` for an interval ("between 2000 and 2005")."""
     answer = sentence
     if re.search(r"\bratio\b", question, re.IGNORECASE):  # "is 3:1" answers a ratio with 3
         answer = _RATIO.sub(lambda m: repr(float(m[1]) / float(m[2])) if float(m[2]) else m[0], answer)

@@ -4,9 +4,10 @@ completed with a choice ("If ferns decrease, salmon will most likely decrease"),
 choice text named in other inflections ("Superior lobes" in "the largest part is the
 superior lobe"); and the Yes or No word after an option letter ("C) No, ...").
 
-All are last resorts of ``vision.extract_choice``: they run only when the response names
-no option letter, answer statement or choice text (``yes_no_led`` only when it names a
-letter that decides nothing).
+All are last resorts of ``vision_choice.extract_choice``: they run only when the response
+names no option letter, answer statement or choice text (``yes_no_led`` only when it names
+a letter that decides nothing). ``restates_question`` also tells ``vision_free_form`` which
+sentence answers.
 """
 
 from __future__ import annotations
@@ -97,10 +98,13 @@ def _restates(said: list[str], asked: list[str]) -> bool:
 
 
 def restates_question(sentence: str, question: str) -> bool:
-    """Whether a sentence repeats most of the content words of the question proper (its
-    last sentence: "Some friends counted cartwheels. What is the mode of the numbers?")."""
-    asked = ([s for s in _SENTENCES.split(question.strip()) if s.strip()] or [""])[-1]
-    return _restates(words(sentence), words(asked))
+    """Whether a sentence repeats most of the content words of the question proper."""
+    return _restates(words(sentence), words(_question_proper(question)))
+
+
+def _question_proper(question: str) -> str:
+    """The question's last sentence: "Look at the table. ... Is there a shortage or a surplus?"."""
+    return ([s for s in _SENTENCES.split(question.strip()) if s.strip()] or [""])[-1]
 
 
 def _in_order(asked: list[str], said: list[str]) -> int:
@@ -237,10 +241,9 @@ def _compared(clause: str, question: str, choices: Sequence[str]) -> str | None:
 
 
 def _question_asked(question: str, choices: Sequence[str]) -> tuple[str, list[str]]:
-    """The question proper, its last sentence ("Look at the table. ... Is there a shortage
-    or a surplus?"), and its words less the alternatives it offers: "X or Y?" asks about
-    both and gives neither."""
-    asked_text = ([s for s in _SENTENCES.split(question.strip()) if s.strip()] or [""])[-1]
+    """The question proper and its words less the alternatives it offers: "X or Y?" asks
+    about both and gives neither."""
+    asked_text = _question_proper(question)
     asked = words(asked_text)
     offered = [c for c in choices if _names(asked, words(c))] if "or" in asked else []
     if len(offered) > 1:
