@@ -13,7 +13,10 @@ registered as ``passk-scripted-vision``.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from pathlib import Path
 
 from lm_eval.api.registry import register_model
 from PIL import Image, ImageDraw
@@ -23,6 +26,7 @@ from scripted_model import ScriptedLM
 BAR_WIDTH, GAP, HEIGHT = 8, 8, 40
 RED = (220, 20, 20)
 SOLVE_RATE = re.compile(r"\[solve rate (\d)/8\]")
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "vision" / "testmini.json"
 
 
 def draw_bars(count: int) -> Image.Image:
@@ -32,6 +36,19 @@ def draw_bars(count: int) -> Image.Image:
         left = GAP + i * (BAR_WIDTH + GAP)
         draw.rectangle((left, 8, left + BAR_WIDTH - 1, HEIGHT - 8), fill=RED)
     return image
+
+
+def make_mirror(root: Path, images: bool = True) -> Path:
+    """A MathVista mirror of the fixture problems: ``<root>/mathvista/testmini.json`` and,
+    unless told not to, each problem's bar chart where its ``image`` field says."""
+    folder = root / "mathvista"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURE, folder / "testmini.json")
+    for problem in json.loads(FIXTURE.read_text()).values() if images else ():
+        path = folder / problem["image"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draw_bars(problem["metadata"]["bars"]).save(path)
+    return root
 
 
 def count_bars(image: Image.Image) -> int:

@@ -8,7 +8,6 @@ rates, its bar counts, and the exact formula 1 - C(n-c, k) / C(n, k).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from fractions import Fraction
 from math import comb
@@ -17,10 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import read_run, run_lm_eval  # noqa: I001
-from scripted_vision_model import SOLVE_RATE, draw_bars
+from scripted_vision_model import FIXTURE, SOLVE_RATE, make_mirror
 
-TESTS = Path(__file__).resolve().parents[1]
-FIXTURE = TESTS / "fixtures" / "vision" / "testmini.json"
 PROBLEMS = json.loads(FIXTURE.read_text())
 N, KS = 8, [1, 2, 8]
 FREE_FORM = [pid for pid, p in PROBLEMS.items() if p["question_type"] == "free_form"]
@@ -32,17 +29,6 @@ def rate(pid: str) -> int:
 
 def run_scripted_vision(args: list[str], mirror: Path, check: bool = True) -> subprocess.CompletedProcess:
     return run_lm_eval(args, env={"LM_EVAL_PASSK_DATA_DIR": str(mirror)}, check=check)
-
-
-def make_mirror(root: Path, images: bool = True) -> Path:
-    folder = root / "mathvista"
-    folder.mkdir(parents=True)
-    shutil.copy(FIXTURE, folder / "testmini.json")
-    for problem in PROBLEMS.values() if images else ():
-        path = folder / problem["image"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draw_bars(problem["metadata"]["bars"]).save(path)
-    return root
 
 
 @pytest.fixture(scope="module")
