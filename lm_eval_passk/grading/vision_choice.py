@@ -108,10 +108,11 @@ def _named_choice(response: str, problem: VisionProblem) -> str | None:
         return named[0]
     if REFUSAL.search(text):  # "it is not possible to predict ... without more information"
         return None
-    stated = _choice_ending(text, problem.choices)
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
+    stated = _choice_ending(sentences, problem.choices)
     if stated is not None:
         return stated
-    closing = _CLOSING_LETTER.search([s for s in SENTENCE_END.split(text) if s.strip()][-1].strip())
+    closing = _CLOSING_LETTER.search(sentences[-1].strip())
     if closing and closing.group(1) in problem.letters:
         return problem.choices[problem.letters.index(closing.group(1))]
     # a long response names its choice in words: its last sentence naming a choice text
@@ -121,8 +122,8 @@ def _named_choice(response: str, problem: VisionProblem) -> str | None:
     wordy = tuple(c for c in problem.choices
                   if len(comparable(c)) >= _WORDY and not mentions(problem.question, c)
                   and not (numbers_in(c) and set(numbers_in(c)) <= given))
-    sentences = [s for s in SENTENCE_END.split(text) if any(mentions(s, c) for c in wordy)]
-    return _one_mentioned(sentences[-1], wordy) if sentences else None
+    naming = [s for s in sentences if any(mentions(s, c) for c in wordy)]
+    return _one_mentioned(naming[-1], wordy) if naming else None
 
 
 def _choice_in(text: str, problem: VisionProblem) -> str | None:
@@ -162,7 +163,7 @@ def _one_mentioned(text: str, choices: Sequence[str]) -> str | None:
     return longest if all(mentions(longest, c) for c in named) else None
 
 
-def _choice_ending(text: str, choices: Sequence[str]) -> str | None:
+def _choice_ending(sentences: list[str], choices: Sequence[str]) -> str | None:
     """The choice the last sentence, else the first, ends its main clause with: "the value
     of CD is 2√3.", "The length of a side is 6, as ...", "is the red function, which ..."."""
     texts = {clean(c).lower(): c for c in choices if clean(c)}
@@ -170,7 +171,6 @@ def _choice_ending(text: str, choices: Sequence[str]) -> str | None:
         return None
     alternatives = "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True))
     ending = re.compile(rf"\b(?:is|are|be|=)\s+(?:the\s+)?({alternatives})(?:\s+\w+)?\s*(?:[.,;]|$)")
-    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
     for sentence in dict.fromkeys(sentences[-1:] + sentences[:1]):
         found = list(ending.finditer(clean(sentence).lower()))
         if found:
