@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     rescore = commands.add_parser(
         "rescore", help="grade a run's saved responses again into a new run folder (no generation)")
     rescore.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    rescore.add_argument("--grader", required=True, help="math grading mode (see lm_eval_passk.grading.math)")
+    rescore.add_argument("--grader", required=True, help="math grading mode (see lm_eval_passk.math.grading)")
     rescore.add_argument("--out", type=Path, required=True, help="new run folder to write")
     rescore.add_argument("--timeout", type=float, help="seconds per answer comparison (default: the run's)")
     rescore.add_argument("--workers", type=int, help="grading worker processes (default: one per CPU)")

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .estimators import problem_metrics
-from .extract import extract_math_answer
-from .grading.math import GRADING_MODES, grade_answers
+from .math.extract import extract_math_answer
+from .math.grading import GRADING_MODES, grade_answers
 from .report.runs import (
     find_results_file,
     group_leaves,
@@ -75,7 +75,7 @@ def group_aggregates(group_entry: dict[str, Any], leaves: list[dict[str, Any]]) 
     return out
 
 
-MATH_DOC_KEYS = {"id", "problem", "answer"}  # lm_eval_passk.data's normal form of a math problem
+MATH_DOC_KEYS = {"id", "problem", "answer"}  # lm_eval_passk.math.data's normal form of a math problem
 
 
 @dataclass

@@ -21,7 +21,7 @@ class PassKSettings:
     ks: tuple[int, ...]
     """The k of every reported pass@k, ascending, all <= n."""
     grader: str
-    """Math grading mode (see ``lm_eval_passk.grading.math.GRADING_MODES``)."""
+    """Math grading mode (see ``lm_eval_passk.math.grading.GRADING_MODES``)."""
     grading_timeout: float
     """Seconds one (answer, gold) comparison may take before it counts as wrong."""
 

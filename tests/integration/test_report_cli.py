@@ -25,7 +25,7 @@ import pytest
 from PIL import Image
 
 from conftest import run_lm_eval  # noqa: I001
-from lm_eval_passk.grading.math import GRADING_MODES
+from lm_eval_passk.math.grading import GRADING_MODES
 
 DATA = Path(__file__).resolve().parents[1] / "fixtures" / "report" / "data"
 N = 16

@@ -24,7 +24,8 @@ import pytest
 from PIL import Image
 
 from conftest import read_run  # noqa: I001
-from lm_eval_passk.grading.vision import VisionProblem, grade_response
+from lm_eval_passk.vision.grading import grade_response
+from lm_eval_passk.vision.problem import VisionProblem
 from scripted_vision_model import make_mirror
 
 pytest.importorskip("torch", reason='pip install ".[test]" for the hf-multimodal backend')

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from lm_eval_passk.grading.pool import map_with_timeout
+from lm_eval_passk.pool import map_with_timeout
 
 
 def test_results_come_back_in_input_order_across_workers_and_batches():

@@ -1,1 +1,0 @@
-"""Graders: an extracted answer and a gold answer in, a verdict out."""
