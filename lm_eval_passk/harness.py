@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from lm_eval.api.filter import Filter, FilterEnsemble
 from lm_eval.api.metrics import mean
 from lm_eval.api.task import ConfigurableTask
 
 from .estimators import problem_metrics
-from .settings import PassKSettings
+from .settings import METADATA_KEYS, PassKSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,11 @@ class PassKTask(ConfigurableTask):
     """A generate-until task scored by pass@k over ``n`` samples per problem.
 
     Subclasses implement :meth:`score` (responses of every problem -> one record per
-    sample with at least ``answer`` and ``correct``).
+    sample with at least ``answer`` and ``correct``) and add the metadata keys they read
+    to ``metadata_keys``.
     """
+
+    metadata_keys: ClassVar[frozenset[str]] = METADATA_KEYS
 
     def __init__(self, config: dict[str, Any]) -> None:
         config = {key: value for key, value in config.items() if key != "class"}

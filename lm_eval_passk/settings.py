@@ -10,6 +10,10 @@ from typing import Any
 from .estimators import default_ks
 
 
+METADATA_KEYS = frozenset({"version", "n", "k", "grader", "grading_timeout", "data_dir"})
+"""Metadata keys every pass@k task reads; a task class adds its own (``PassKTask.metadata_keys``)."""
+
+
 class PassKConfigError(ValueError):
     """A usage error: the message says what to change."""
 

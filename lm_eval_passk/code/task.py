@@ -24,6 +24,10 @@ class CodePassKTask(PassKTask):
     ``timeout`` (6 s per test), ``release_version``, ``start_date``, ``end_date``.
     """
 
+    metadata_keys = PassKTask.metadata_keys | {
+        "memory_mb", "min_time_limit", "time_limit_factor", "timeout", "evalplus_version",
+        "release_version", "start_date", "end_date",
+    }
     _POSITIVE = {"memory_mb": 4096, "min_time_limit": 1.0, "time_limit_factor": 4.0, "timeout": 6.0}
 
     def __init__(self, config: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ class MathPassKTask(PassKTask):
     as its answer when it has no box and no "the answer is".
     """
 
+    metadata_keys = PassKTask.metadata_keys | {"last_number_fallback"}
+
     def __init__(self, config: dict[str, Any]) -> None:
         from .grading import GRADING_MODES
 
