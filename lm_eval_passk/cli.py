@@ -132,22 +132,17 @@ def _compare(args: argparse.Namespace) -> list[str]:
     return [e for run in runs for e in run.errors] + errors
 
 
-def _steps(args: argparse.Namespace, runs, labels: list[str | None]) -> list[float]:
+def _steps_from_names(args: argparse.Namespace, runs, labels: list[str | None]) -> list[float]:
     from .report.trajectory import step_from_names
 
-    steps = _number_list(args.steps, "--steps", len(args.runs), float)
-    if steps is None:
-        steps = []
-        for path, run, label in zip(args.runs, runs, labels):
-            folder = path.name if path.is_dir() else path.parent.name
-            step = step_from_names([name for name in (label, folder) if name], run.label)
-            if step is None:
-                raise PassKConfigError(f"no training step in the names of {path} ({run.label}); pass --steps "
-                                       "0,150,300,... (one per run) or labels such as step150")
-            steps.append(step)
-    if len(set(steps)) < len(steps):
-        raise PassKConfigError(f"two runs have the same step ({', '.join(f'{s:g}' for s in steps)}); "
-                               "give each run its own step with --steps")
+    steps = []
+    for path, run, label in zip(args.runs, runs, labels):
+        folder = path.name if path.is_dir() else path.parent.name
+        step = step_from_names([name for name in (label, folder) if name], run.label)
+        if step is None:
+            raise PassKConfigError(f"no training step in the names of {path} ({run.label}); pass --steps "
+                                   "0,150,300,... (one per run) or labels such as step150")
+        steps.append(step)
     return steps
 
 
@@ -157,9 +152,10 @@ def _trajectory(args: argparse.Namespace) -> list[str]:
     ks = _number_list(args.k, "--k", None, int) or []
     if any(k < 1 for k in ks):
         raise PassKConfigError("--k takes k >= 1")
+    steps = _number_list(args.steps, "--steps", len(args.runs), float)
     bootstrap = _bootstrap(args)
     runs, labels = _load_runs(args)
-    steps = _steps(args, runs, labels)
+    steps = steps or _steps_from_names(args, runs, labels)
     written, notes, errors = write_trajectory(runs, steps, args.out, ks=ks, bootstrap=bootstrap,
                                               formats=() if args.no_plots else ("png", "svg"), x_label=args.x_label)
     _warn(notes)

@@ -203,7 +203,9 @@ def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSet
                 "(the paper's definition); where n < 256 it is taken at k = n and named ΔSE@n. Paired "
                 f"statistics resample the problems ({bootstrap.iterations} times), the same problems for both "
                 "models; a model is ahead with confidence where the whole interval of the difference is on its "
-                "side of 0. McNemar: exact two-sided test on the problems solved (at k = n) by one model only."]
+                "side of 0; a crossover interval ending in \"none\" reaches resamples in which the base model "
+                "does not overtake by k = n. McNemar: exact two-sided test on the problems solved (at k = n) by "
+                "one model only."]
     report: dict[str, Any] = {"base": labels[0], "runs": [{"label": r.label, "results": str(r.results_path)}
                                                            for r in runs],
                               "bootstrap": asdict(bootstrap), "benchmarks": {}, "left_out": notes + errors}

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..settings import PassKConfigError
 from .comparison import mismatch
 from .curves import Curve, pass_at_k_curve
 from .markdown import bullet_list
@@ -80,7 +81,11 @@ def plotted_ks(name: str, k_max: int, extra: Sequence[int], notes: list[str]) ->
 def write_trajectory(runs: Sequence[Run], steps: Sequence[float], out_dir: Path, *, ks: Sequence[int] = (),
                      bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP, formats: tuple[str, ...] = FORMATS,
                      x_label: str = "training step") -> tuple[list[Path], list[str], list[str]]:
-    """Per benchmark of the runs, pass@k against step; returns (files, notes, errors)."""
+    """Per benchmark of the runs, pass@k against step (one distinct step per run); returns
+    (files, notes, errors)."""
+    if len(set(steps)) < len(steps):
+        raise PassKConfigError(f"two runs have the same step ({', '.join(map(step_text, steps))}); "
+                               "give each run its own step with --steps")
     order = sorted(range(len(runs)), key=lambda i: steps[i])
     runs, steps = [runs[i] for i in order], [steps[i] for i in order]
     notes: list[str] = []
@@ -108,9 +113,9 @@ def write_trajectory(runs: Sequence[Run], steps: Sequence[float], out_dir: Path,
              "pass_at_k": {str(k): {"value": p.curve.at(k), "low": p.curve.low[k - 1], "high": p.curve.high[k - 1]}
                            for k in k_list}} for p in points]}
         groups.append((group_title(name, n), [f"pass@{k}" for k in k_list]))
-        by_step = {id(p.run): p.curve for p in points}
-        cells.append([[by_step[id(run)].at(k) for k in k_list] if id(run) in by_step else [None] * len(k_list)
-                      for run in runs])
+        by_step = {p.step: p.curve for p in points}
+        cells.append([[by_step[step].at(k) for k in k_list] if step in by_step else [None] * len(k_list)
+                      for step in steps])
     if not groups:
         return written, notes, errors
     rows = [(f"{step_text(step)} ({run.label})", [column[i] for column in cells])
