@@ -70,8 +70,9 @@ def benchmark_markdown(c: BenchmarkComparison, plots: list[str]) -> str:
     parts = [
         f"## {c.name} (n = {n}, {len(bench.problems)} problems)",
         table(["model", *(f"pass@{k}" for k in ks), "never solved"], model_rows),
-        table(["vs base", "crossover k", f"crossover k, {confidence} CI", f"{name_se} = pass@{se_k}(base) − pass@1 (pts)",
-               f"solved by {base} only", "by the other only", "by both", "by neither", "McNemar p"], versus_rows),
+        table(["vs base", "crossover k", f"crossover k, {confidence} CI",
+               f"{name_se} = pass@{se_k}(base) − pass@1 (pts)", f"solved by {base} only", "by the other only",
+               "by both", "by neither", "McNemar p"], versus_rows),
     ]
     best = c.best_other()
     if best:

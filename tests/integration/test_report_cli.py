@@ -241,7 +241,8 @@ def test_compare_paired_statistics(comparison, benchmark):
     problems = problems_of(benchmark)
     base = exact_curve([b for _, b, _ in problems])
     rl = exact_curve([r for _, _, r in problems])
-    versus = json.loads((comparison / "compare.json").read_text())["benchmarks"][benchmark]["versus_base"]["scripted-rl"]
+    result = json.loads((comparison / "compare.json").read_text())["benchmarks"][benchmark]
+    versus = result["versus_base"]["scripted-rl"]
     assert versus["delta_se_k"] == N and versus["delta_se_name"] == f"ΔSE@{N}"  # n < 256: never the bare name
     paired = versus["paired"]
     assert paired["ks"] == list(range(1, N + 1)) and paired["confidence"] == 0.95
@@ -290,7 +291,8 @@ def test_compare_writes_the_model_table(comparison):
 def with_subjects(runs, tmp_path_factory) -> dict[str, Path]:
     """Both runs with their MATH500 documents carrying the mirror's ``subject`` and ``level``
     (added here where the math adapter left them out of the documents)."""
-    rows = {row["unique_id"]: row for row in map(json.loads, (DATA / "math500" / "test.jsonl").read_text().splitlines())}
+    mirror = (DATA / "math500" / "test.jsonl").read_text().splitlines()
+    rows = {row["unique_id"]: row for row in map(json.loads, mirror)}
     out = {}
     for profile, run in runs.items():
         out[profile] = tmp_path_factory.mktemp(f"subjects_{profile}")
@@ -326,15 +328,16 @@ def test_report_and_compare_break_math500_down_by_subject_and_level(with_subject
     compared = json.loads((tmp_path / "cmp" / "compare.json").read_text())["benchmarks"][benchmark]["subsets"]
     reported = json.loads((tmp_path / "report" / f"{benchmark}_curve.json").read_text())["subsets"]
     assert list(compared) == list(reported) == ["subject", "level"]
-    for field in ("subject", "level"):
+    for field, values in (("subject", ["Algebra", "Geometry", "Precalculus"]), ("level", ["1", "2", "5"])):
         expected = subsets_expected(field, prefix)
-        assert [row["value"] for row in compared[field]] == sorted(expected, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+        assert [row["value"] for row in compared[field]] == values and sorted(expected) == sorted(values)
         for row, report_row in zip(compared[field], reported[field]):
             group = expected[row["value"]]
             base, rl = [b for _, b, _ in group], [r for _, _, r in group]
             assert row["problems"] == report_row["problems"] == len(group)
-            assert row["models"]["scripted-base"] == pytest.approx({"pass@1": mean_pass(base, 1), f"pass@{N}": mean_pass(base, N)})
-            assert row["models"]["scripted-rl"] == pytest.approx({"pass@1": mean_pass(rl, 1), f"pass@{N}": mean_pass(rl, N)})
+            for label, counts in (("scripted-base", base), ("scripted-rl", rl)):
+                assert row["models"][label] == pytest.approx({"pass@1": mean_pass(counts, 1),
+                                                              f"pass@{N}": mean_pass(counts, N)})
             assert row["versus_base"]["scripted-rl"] == {"only_base": [i for i, b, r in group if b and not r],
                                                          "only_other": [i for i, b, r in group if r and not b]}
             assert report_row["pass@1"] == pytest.approx(mean_pass(base, 1))

@@ -176,6 +176,8 @@ def test_mcnemar_hand_values():
     assert mcnemar_exact(0, 0).p_value == 1.0
 
 
-@pytest.mark.parametrize("ks, text", [([], "—"), ([4], "4"), ([1, 2, 3, 8], "1–3, 8"), ([32, 33, 64, 65, 66], "32–33, 64–66")])
+@pytest.mark.parametrize("ks, text", [
+    ([], "—"), ([4], "4"), ([1, 2, 3, 8], "1–3, 8"), ([32, 33, 64, 65, 66], "32–33, 64–66"),
+])
 def test_k_ranges(ks, text):
     assert k_ranges(ks) == text

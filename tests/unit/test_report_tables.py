@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
+
+import pytest
 
 from lm_eval_passk.report.tables import GroupedTable, tex_escape, to_latex, to_markdown, write_tables
 
@@ -59,3 +63,14 @@ def test_csv_is_long_form_with_full_precision(tmp_path):
     assert rows[2]["value"] == ""  # the base model has no ΔSE
     assert float(rows[-2]["value"]) == 0.12345
     assert md.read_text().startswith("caption\n\n| model |")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex (apt-get install texlive-latex-recommended)")
+def test_latex_compiles_with_booktabs(tmp_path):
+    (tmp_path / "table.tex").write_text(to_latex(TABLE, "pass@k (%); base_model & co #1 ~ ^"))
+    (tmp_path / "paper.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n")
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert (tmp_path / "paper.pdf").stat().st_size > 0
