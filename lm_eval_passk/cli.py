@@ -34,11 +34,25 @@ def _parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser(
         "compare", parents=[bootstrap],
-        help="overlay a base model (first run) and others: crossover k, ΔSE, solvable sets, histograms")
+        help="a base model (first run) against others: curves, crossover k, ΔSE, solvable sets, histograms, "
+             "paired statistics, per-subset breakdown, a table of all models")
     compare.add_argument("runs", type=Path, nargs="+", metavar="RUN_DIR", help="base model's run first")
     compare.add_argument("--labels", help="comma-separated legend labels, one per run (default: model names)")
     compare.add_argument("--out", type=Path, default=Path("passk_compare"),
                          help="output folder (default ./passk_compare)")
+
+    trajectory = commands.add_parser(
+        "trajectory", parents=[bootstrap],
+        help="pass@1, pass@k_max (and --k) against training step, per benchmark, with a table",
+        description="One run per training step (checkpoint) of the same model on the same benchmarks.")
+    trajectory.add_argument("runs", type=Path, nargs="+", metavar="RUN_DIR", help="one run per step")
+    trajectory.add_argument("--steps", help="comma-separated step of each run, e.g. 0,150,300 (default: read "
+                                            "from --labels or the folder names, e.g. step_150, ckpt-300)")
+    trajectory.add_argument("--labels", help="comma-separated labels, one per run (default: model names)")
+    trajectory.add_argument("--k", help="comma-separated further k to plot besides 1 and k_max, e.g. 8,64")
+    trajectory.add_argument("--x-label", default="training step", help="what the steps are (default: training step)")
+    trajectory.add_argument("--out", type=Path, default=Path("passk_trajectory"),
+                            help="output folder (default ./passk_trajectory)")
 
     rescore = commands.add_parser(
         "rescore", help="grade a run's saved responses again into a new run folder (no generation)")
@@ -76,12 +90,22 @@ def _report(args: argparse.Namespace) -> list[str]:
     return run.errors
 
 
-def _compare(args: argparse.Namespace) -> list[str]:
-    from .report import load_run, write_comparison
+def _number_list(text: str | None, option: str, count: int | None, kind: type) -> list | None:
+    if text is None:
+        return None
+    try:
+        values = [kind(part) for part in text.split(",")]
+    except ValueError:
+        raise PassKConfigError(f"{option} takes comma-separated numbers, got {text!r}") from None
+    if count is not None and len(values) != count:
+        raise PassKConfigError(f"{option} has {len(values)} values for {count} runs")
+    return values
+
+
+def _load_runs(args: argparse.Namespace):
+    from .report import load_run
     from .report.comparison import unique_labels
 
-    if len(args.runs) < 2:
-        raise PassKConfigError("compare needs at least two runs: the base model's first, then the others")
     labels = args.labels.split(",") if args.labels else [None] * len(args.runs)
     if len(labels) != len(args.runs):
         raise PassKConfigError(f"--labels has {len(labels)} labels for {len(args.runs)} runs")
@@ -89,6 +113,15 @@ def _compare(args: argparse.Namespace) -> list[str]:
     for run, label in zip(runs, unique_labels([r.label for r in runs])):
         run.label = label
         _warn(run.notes)
+    return runs, labels
+
+
+def _compare(args: argparse.Namespace) -> list[str]:
+    from .report import write_comparison
+
+    if len(args.runs) < 2:
+        raise PassKConfigError("compare needs at least two runs: the base model's first, then the others")
+    runs, _ = _load_runs(args)
     written, notes, errors = write_comparison(runs, args.out, _bootstrap(args),
                                               formats=() if args.no_plots else ("png", "svg"))
     _warn(notes)
@@ -96,6 +129,40 @@ def _compare(args: argparse.Namespace) -> list[str]:
         print(f"wrote {len(written)} files to {args.out} (see {args.out / 'summary.md'})")
     elif not errors:
         errors = ["the runs share no benchmark to compare"]
+    return [e for run in runs for e in run.errors] + errors
+
+
+def _steps_from_names(args: argparse.Namespace, runs, labels: list[str | None]) -> list[float]:
+    from .report.trajectory import step_from_names
+
+    steps = []
+    for path, run, label in zip(args.runs, runs, labels):
+        folder = path.name if path.is_dir() else path.parent.name
+        step = step_from_names([name for name in (label, folder) if name], run.label)
+        if step is None:
+            raise PassKConfigError(f"no training step in the names of {path} ({run.label}); pass --steps "
+                                   "0,150,300,... (one per run) or labels such as step150")
+        steps.append(step)
+    return steps
+
+
+def _trajectory(args: argparse.Namespace) -> list[str]:
+    from .report.trajectory import write_trajectory
+
+    ks = _number_list(args.k, "--k", None, int) or []
+    if any(k < 1 for k in ks):
+        raise PassKConfigError("--k takes k >= 1")
+    steps = _number_list(args.steps, "--steps", len(args.runs), float)
+    bootstrap = _bootstrap(args)
+    runs, labels = _load_runs(args)
+    steps = steps or _steps_from_names(args, runs, labels)
+    written, notes, errors = write_trajectory(runs, steps, args.out, ks=ks, bootstrap=bootstrap,
+                                              formats=() if args.no_plots else ("png", "svg"), x_label=args.x_label)
+    _warn(notes)
+    if written:
+        print(f"wrote {len(written)} files to {args.out} (see {args.out / 'summary.md'})")
+    elif not errors:
+        errors = ["the runs hold no pass@k benchmark to draw"]
     return [e for run in runs for e in run.errors] + errors
 
 
@@ -113,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "tasks-path":
         print(tasks_path())
         return
-    commands = {"report": _report, "compare": _compare, "rescore": _rescore}
+    commands = {"report": _report, "compare": _compare, "trajectory": _trajectory, "rescore": _rescore}
     try:
         errors = commands[args.command](args)
     except PassKConfigError as err:

@@ -1,6 +1,7 @@
 """``lm-eval-passk compare``: a base model (the first run) against one or more others,
-per benchmark the runs share: overlaid curves, crossover k, ΔSE, solvable sets and
-accuracy histograms, written as plots, ``compare.json`` and ``summary.md``."""
+per benchmark the runs share: overlaid curves, crossover k, ΔSE, solvable sets,
+accuracy histograms, paired statistics and per-subset breakdowns, written as plots,
+``compare.json``, ``summary.md`` and a table of all models (``table.md/.csv/.tex``)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,27 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .comparison_markdown import benchmark_markdown
 from .curves import (
+    HISTOGRAM_BINS,
     Curve,
     SolvableSets,
     accuracy_histogram,
     crossover_k,
     delta_se,
+    delta_se_k,
+    delta_se_name,
     never_solved,
     pass_at_k_curve,
     solvable_sets,
-    table_ks,
 )
-from .markdown import bullet_list, percent, table
-from .plots import FORMATS, plot_curves, plot_histograms
+from .markdown import bullet_list
+from .paired import McNemar, PairedDifference, mcnemar_exact, paired_bootstrap
+from .plots import FORMATS, plot_curves, plot_differences, plot_histograms, plot_model_bars
 from .runs import Benchmark, Run
 from .single_run import DEFAULT_BOOTSTRAP, BootstrapSettings
-
-LISTED_IDS = 30  # summary.md lists the ids of a set up to this size
+from .subsets import compare_subsets
+from .tables import GroupedTable, group_title, write_tables
 
 
 def unique_labels(labels: Sequence[str]) -> list[str]:
@@ -86,41 +91,100 @@ class Versus:
 
     crossover_k: int | None
     delta_se: float
+    """pass@k(base) - pass@1(other) at k = ``delta_se_k`` (the paper's ΔSE when that is 256)."""
+    delta_se_k: int
+    delta_se_name: str
     solvable: SolvableSets
+    paired: PairedDifference
+    mcnemar: McNemar
 
 
-def crossover_text(k: int | None, n: int) -> str:
-    if k is None:
-        return f"none (base does not overtake by k={n})"
-    return "1 (base ahead at every k)" if k == 1 else str(k)
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    name: str
+    labels: list[str]
+    benches: list[Benchmark]
+    curves: list[Curve]
+    versus: dict[str, Versus]
+    histograms: list[list[float]]
+    subsets: dict[str, list[dict[str, Any]]]
+
+    @property
+    def se_k(self) -> int:
+        return min(delta_se_k(self.curves[0], curve) for curve in self.curves)
+
+    def best_other(self) -> tuple[str, float] | None:
+        """Fig. 8 of the paper: the base model's pass@k (ΔSE's k) minus the best pass@1 of
+        the other models, and which model that is; None with a single other model."""
+        if len(self.versus) < 2:
+            return None
+        label, curve = max(zip(self.labels[1:], self.curves[1:]), key=lambda pair: pair[1].at(1))
+        return label, self.curves[0].at(self.se_k) - curve.at(1)
+
+    def as_json(self) -> dict[str, Any]:
+        out = {
+            "n": self.benches[0].n,
+            "problems": len(self.benches[0].problems),
+            "k": self.curves[0].ks,
+            "accuracy_bins": list(HISTOGRAM_BINS),
+            "models": {label: {"curve": curve.pass_at_k, "low": curve.low, "high": curve.high,
+                               "never_solved": never_solved(b.problems), "accuracy_histogram": histogram}
+                       for label, curve, b, histogram in zip(self.labels, self.curves, self.benches, self.histograms)},
+            "versus_base": {label: asdict(v) for label, v in self.versus.items()},
+            "subsets": self.subsets,
+        }
+        best = self.best_other()
+        if best:
+            out["delta_se_best"] = {"k": self.se_k, "name": delta_se_name(self.se_k), "model": best[0],
+                                    "value": best[1]}
+        return out
 
 
-def id_list(ids: list[str]) -> str:
-    return ", ".join(ids) if len(ids) <= LISTED_IDS else f"{len(ids)} ids, see compare.json"
+def compare_benchmark(name: str, runs: Sequence[Run], bootstrap: BootstrapSettings) -> BenchmarkComparison:
+    labels = [run.label for run in runs]
+    benches = [run.benchmarks[name] for run in runs]
+    settings = {"iterations": bootstrap.iterations, "confidence": bootstrap.confidence, "seed": bootstrap.seed}
+    curves = [pass_at_k_curve(b.problems, **settings) for b in benches]
+    base = benches[0].problems
+    versus = {}
+    for label, curve, bench in zip(labels[1:], curves[1:], benches[1:]):
+        sets = solvable_sets(base, bench.problems)
+        se_k = delta_se_k(curves[0], curve)
+        versus[label] = Versus(crossover_k(curves[0], curve), delta_se(curves[0], curve), se_k, delta_se_name(se_k),
+                               sets, paired_bootstrap(base, bench.problems, **settings),
+                               mcnemar_exact(len(sets.only_base), len(sets.only_other)))
+    return BenchmarkComparison(name, labels, benches, curves, versus, [accuracy_histogram(b.problems) for b in benches],
+                               compare_subsets(labels, [b.problems for b in benches], curves[0].ks[-1]))
 
 
-def benchmark_markdown(name: str, labels: list[str], benches: list[Benchmark], curves: list[Curve],
-                       versus: dict[str, Versus], plots: list[str]) -> str:
-    bench, base = benches[0], labels[0]
-    ks = table_ks(bench.n)
-    model_rows = [[label, *(percent(curve.at(k)) for k in ks), percent(never_solved(b.problems))]
-                  for label, curve, b in zip(labels, curves, benches)]
-    versus_rows = [[label, crossover_text(v.crossover_k, bench.n), percent(v.delta_se),
-                    *(len(ids) for ids in (v.solvable.only_base, v.solvable.only_other, v.solvable.both,
-                                           v.solvable.neither))]
-                   for label, v in versus.items()]
-    parts = [
-        f"## {name} (n = {bench.n}, {len(bench.problems)} problems)",
-        table(["model", *(f"pass@{k}" for k in ks), "never solved"], model_rows),
-        table(["vs base", "crossover k", f"ΔSE = pass@{bench.n}(base) − pass@1 (pts)",
-               f"solved by {base} only", "by the other only", "by both", "by neither"], versus_rows),
+def plot_comparison(c: BenchmarkComparison, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    title = f"{c.name} (n={c.benches[0].n})"
+    crossover = next(iter(c.versus.values())).crossover_k if len(c.versus) == 1 else None
+    k = c.se_k
+    return [
+        *plot_curves(title, list(zip(c.labels, c.curves)), out_dir / f"{c.name}_curves", crossover=crossover,
+                     formats=formats),
+        *plot_histograms(c.name, list(zip(c.labels, c.histograms)), out_dir / f"{c.name}_accuracy_hist",
+                         formats=formats),
+        *plot_differences(title, [(label, v.paired) for label, v in c.versus.items()],
+                          out_dir / f"{c.name}_difference", formats=formats),
+        *plot_model_bars(c.name, c.labels, [curve.at(1) for curve in c.curves], [curve.at(k) for curve in c.curves],
+                         k, out_dir / f"{c.name}_models", formats=formats),
     ]
-    for label, v in versus.items():
-        parts.append(bullet_list([f"solved by {base}, never by {label}: {id_list(v.solvable.only_base) or '—'}",
-                                  f"solved by {label}, never by {base}: {id_list(v.solvable.only_other) or '—'}"]))
-    if plots:
-        parts.append(" ".join(f"![{name}]({plot})" for plot in plots))
-    return "\n\n".join(parts)
+
+
+def models_table(comparisons: Sequence[BenchmarkComparison]) -> GroupedTable:
+    """Tables 2-3 of the paper: per model and benchmark pass@1, pass@n and ΔSE."""
+    groups = [(group_title(c.name, c.benches[0].n),
+               ["pass@1", f"pass@{c.curves[0].ks[-1]}", delta_se_name(c.se_k)]) for c in comparisons]
+    rows = []
+    for i, label in enumerate(comparisons[0].labels):
+        values = []
+        for c in comparisons:
+            versus = c.versus.get(label) if i else None
+            values.append([c.curves[i].at(1), c.curves[i].pass_at_k[-1], versus.delta_se if versus else None])
+        rows.append((label, values))
+    return GroupedTable("model", groups, rows)
 
 
 def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
@@ -134,39 +198,27 @@ def write_comparison(runs: Sequence[Run], out_dir: Path, bootstrap: BootstrapSet
     labels = [run.label for run in runs]
     written: list[Path] = []
     sections = [f"# pass@k comparison: {' vs '.join(labels)}",
-                f"Base model: {labels[0]} (the first run). pass@k in %, samples per problem n; "
-                f"ΔSE = the base model's pass@n minus the other model's pass@1; a problem is solved when "
-                "at least one of its n samples is correct."]
+                f"Base model: {labels[0]} (the first run). pass@k in %, samples per problem n; a problem is "
+                "solved when at least one of its n samples is correct. ΔSE = pass@256(base) − pass@1(other) "
+                "(the paper's definition); where n < 256 it is taken at k = n and named ΔSE@n. Paired "
+                f"statistics resample the problems ({bootstrap.iterations} times), the same problems for both "
+                "models; a model is ahead with confidence where the whole interval of the difference is on its "
+                "side of 0; a crossover interval ending in \"none\" reaches resamples in which the base model "
+                "does not overtake by k = n. McNemar: exact two-sided test on the problems solved (at k = n) by "
+                "one model only."]
     report: dict[str, Any] = {"base": labels[0], "runs": [{"label": r.label, "results": str(r.results_path)}
                                                            for r in runs],
                               "bootstrap": asdict(bootstrap), "benchmarks": {}, "left_out": notes + errors}
+    comparisons = []
     for name in names:
-        benches = [run.benchmarks[name] for run in runs]
-        curves = [pass_at_k_curve(b.problems, iterations=bootstrap.iterations, confidence=bootstrap.confidence,
-                                  seed=bootstrap.seed) for b in benches]
-        versus = {label: Versus(crossover_k(curves[0], curve), delta_se(curves[0], curve),
-                                solvable_sets(benches[0].problems, b.problems))
-                  for label, curve, b in zip(labels[1:], curves[1:], benches[1:])}
-        histograms = [accuracy_histogram(b.problems) for b in benches]
-        plots: list[Path] = []
-        if formats:
-            crossover = next(iter(versus.values())).crossover_k if len(versus) == 1 else None
-            plots += plot_curves(f"{name} (n={benches[0].n})", list(zip(labels, curves)), out_dir / f"{name}_curves",
-                                 crossover=crossover, formats=formats)
-            plots += plot_histograms(name, list(zip(labels, histograms)), out_dir / f"{name}_accuracy_hist",
-                                     formats=formats)
+        comparison = compare_benchmark(name, runs, bootstrap)
+        comparisons.append(comparison)
+        plots = plot_comparison(comparison, out_dir, formats) if formats else []
         written += plots
-        pngs = [p.name for p in plots if p.suffix == ".png"]
-        sections.append(benchmark_markdown(name, labels, benches, curves, versus, pngs))
-        report["benchmarks"][name] = {
-            "n": benches[0].n,
-            "problems": len(benches[0].problems),
-            "k": curves[0].ks,
-            "models": {label: {"curve": curve.pass_at_k, "low": curve.low, "high": curve.high,
-                               "never_solved": never_solved(b.problems), "accuracy_histogram": histogram}
-                       for label, curve, b, histogram in zip(labels, curves, benches, histograms)},
-            "versus_base": {label: asdict(v) for label, v in versus.items()},
-        }
+        sections.append(benchmark_markdown(comparison, [p.name for p in plots if p.suffix == ".png"]))
+        report["benchmarks"][name] = comparison.as_json()
+    table = models_table(comparisons)
+    written += write_tables(table, out_dir / "table", f"pass@k (%) by model and benchmark; base model {labels[0]}")
     if notes or errors:
         sections.append("## Left out\n\n" + bullet_list(notes + errors))
     json_path = out_dir / "compare.json"

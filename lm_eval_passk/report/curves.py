@@ -13,7 +13,13 @@ import numpy as np
 from ..estimators import default_ks, majority_accuracy, pass_at_k
 from .runs import Problem
 
-HISTOGRAM_BINS = np.linspace(0.0, 1.0, 11)
+HISTOGRAM_BINS = ("0", *(f"({i / 10:.1f}, {(i + 1) / 10:.1f}]" for i in range(9)), "(0.9, 1.0)", "1")
+"""Fig. 5 of the paper: exactly 0, (0, 0.1], ..., (0.8, 0.9], (0.9, 1.0), exactly 1."""
+PAPER_SE_K = 256
+"""The paper's ΔSE = pass@256(base) - pass@1(RL)."""
+TIE = 1e-12
+"""Differences of pass@k this small are rounding of equal means (sums of the same values
+in another order), never a model being ahead."""
 
 
 @dataclass(frozen=True)
@@ -103,26 +109,56 @@ def never_solved(problems: Sequence[Problem]) -> float:
     return sum(p.c == 0 for p in problems) / len(problems)
 
 
+def accuracy_bin(c: int, n: int) -> int:
+    """Index in ``HISTOGRAM_BINS`` of accuracy c/n, in integers (0.3 is not 0.30000000000000004)."""
+    if c == 0:
+        return 0
+    if c == n:
+        return len(HISTOGRAM_BINS) - 1
+    return -(-10 * c // n)  # ceil(10 c / n): (0, 0.1] -> 1, ..., (0.9, 1.0) -> 10
+
+
 def accuracy_histogram(problems: Sequence[Problem]) -> list[float]:
-    """Share of problems per bin of per-sample accuracy c/n: [0, 0.1), ..., [0.9, 1.0]
-    (Fig. 5 of the paper)."""
-    counts, _ = np.histogram([p.c / p.n for p in problems], bins=HISTOGRAM_BINS)
-    return (counts / len(problems)).tolist()
+    """Share of problems per ``HISTOGRAM_BINS`` bin of per-sample accuracy c/n."""
+    counts = [0] * len(HISTOGRAM_BINS)
+    for p in problems:
+        counts[accuracy_bin(p.c, p.n)] += 1
+    return [count / len(problems) for count in counts]
+
+
+def crossover_ks(difference: np.ndarray) -> np.ndarray:
+    """Crossover k of each row of pass@k(base) - pass@k(other) (column j is k = j + 1):
+    the first k at which the base model is ahead and after which it never trails again;
+    0 where it does not overtake by the last column. Within ``TIE`` of 0 is level."""
+    k_max = difference.shape[-1]
+    ks = np.arange(1, k_max + 1)
+    behind = difference < -TIE
+    last_behind = np.where(behind.any(axis=-1), k_max - np.argmax(behind[..., ::-1], axis=-1), 0)
+    ahead = (difference > TIE) & (ks > last_behind[..., None])
+    return np.where(ahead.any(axis=-1), np.argmax(ahead, axis=-1) + 1, 0)
 
 
 def crossover_k(base: Curve, other: Curve) -> int | None:
-    """Where the base model overtakes: the first k at which it is ahead and after which
-    it never trails again (1 if it never trails; None if it does not overtake by the
-    largest k both curves have)."""
-    ks = range(1, min(len(base.ks), len(other.ks)) + 1)
-    behind = [k for k in ks if base.at(k) < other.at(k)]
-    ahead = [k for k in ks if base.at(k) > other.at(k) and (not behind or k > behind[-1])]
-    return ahead[0] if ahead else None
+    """Where the base model overtakes (``crossover_ks``): 1 if it never trails, None if
+    it does not overtake by the largest k both curves have."""
+    k_max = min(len(base.ks), len(other.ks))
+    k = int(crossover_ks(np.subtract(base.pass_at_k[:k_max], other.pass_at_k[:k_max])))
+    return k or None
+
+
+def delta_se_k(base: Curve, other: Curve) -> int:
+    """The k of ΔSE: the paper's 256, or the largest k both curves have when that is less."""
+    return min(PAPER_SE_K, len(base.ks), len(other.ks))
+
+
+def delta_se_name(k: int) -> str:
+    """The paper's name only for the paper's definition: ``ΔSE`` at k = 256, else ``ΔSE@k``."""
+    return "ΔSE" if k == PAPER_SE_K else f"ΔSE@{k}"
 
 
 def delta_se(base: Curve, other: Curve) -> float:
-    """ΔSE: the base model's pass@k at its largest k minus the other model's pass@1."""
-    return base.pass_at_k[-1] - other.at(1)
+    """pass@k(base) - pass@1(other) at k = ``delta_se_k``."""
+    return base.at(delta_se_k(base, other)) - other.at(1)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from typing import Any
 from ..settings import PassKConfigError
 
 RESULTS_GLOB = "results_*.json"
+SUBSET_FIELDS = ("subject", "level", "difficulty", "platform", "subfield")
+"""Document keys that split a benchmark into subsets (MATH500 subject and level,
+LiveCodeBench difficulty and platform, OlympiadBench subfield), read when present."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Problem:
     answers: tuple[str | None, ...]
     doc_hash: str | None
     """lm-eval's hash of the problem document: same id, other text -> other problem."""
+    subsets: tuple[tuple[str, str], ...] = ()
+    """(field, value) of each ``SUBSET_FIELDS`` key its document has."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ def problem_of(line: dict) -> Problem:
         verdicts=verdicts,
         answers=tuple(record.get("answers") or (None,) * len(verdicts)),
         doc_hash=line.get("doc_hash"),
+        subsets=tuple((key, str(doc[key])) for key in SUBSET_FIELDS if doc.get(key) not in (None, "")),
     )
 
 

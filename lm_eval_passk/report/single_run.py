@@ -1,5 +1,6 @@
-"""``lm-eval-passk report``: one run -> per benchmark a curve (CSV, JSON), a plot, and a
-table; ``summary.md`` gathers them."""
+"""``lm-eval-passk report``: one run -> per benchmark a curve (CSV, JSON), a plot, a
+table and, where the documents have subject / level / difficulty / platform / subfield,
+the same per subset; ``summary.md`` gathers them."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .curves import Curve, maj_at_k, never_solved, pass_at_k_curve, table_ks
+from .curves import HISTOGRAM_BINS, Curve, accuracy_histogram, maj_at_k, never_solved, pass_at_k_curve, table_ks
 from .markdown import bullet_list, percent, table
 from .plots import FORMATS, plot_curves
 from .runs import Benchmark, Run
+from .subsets import run_subsets, run_subsets_markdown
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class BenchmarkSummary:
     curve: Curve
     maj_at_k: dict[int, float]
     never_solved: float
+    subsets: dict[str, list[dict[str, Any]]]
 
     def as_json(self, label: str, bootstrap: BootstrapSettings) -> dict[str, Any]:
         curve = self.curve
@@ -41,11 +44,14 @@ class BenchmarkSummary:
             "problems": len(self.benchmark.problems),
             "missing_problems": self.benchmark.missing,
             "never_solved": self.never_solved,
+            "accuracy_bins": list(HISTOGRAM_BINS),
+            "accuracy_histogram": accuracy_histogram(self.benchmark.problems),
             "bootstrap": {"iterations": bootstrap.iterations, "confidence": bootstrap.confidence,
                           "seed": bootstrap.seed, "resampling": "problems"},
             "table": [{"k": k, "pass_at_k": curve.at(k), "maj_at_k": self.maj_at_k[k]} for k in self.maj_at_k],
             "curve": [{"k": k, "pass_at_k": v, "low": lo, "high": hi}
                       for k, v, lo, hi in zip(curve.ks, curve.pass_at_k, curve.low, curve.high)],
+            "subsets": self.subsets,
         }
 
 
@@ -54,7 +60,7 @@ def summarize(benchmark: Benchmark, bootstrap: BootstrapSettings) -> BenchmarkSu
     curve = pass_at_k_curve(problems, iterations=bootstrap.iterations, confidence=bootstrap.confidence,
                             seed=bootstrap.seed)
     majority = maj_at_k(problems, table_ks(benchmark.n), seed=bootstrap.seed)
-    return BenchmarkSummary(benchmark, curve, majority, never_solved(problems))
+    return BenchmarkSummary(benchmark, curve, majority, never_solved(problems), run_subsets(problems, curve.ks[-1]))
 
 
 def write_curve_csv(curve: Curve, path: Path) -> Path:
@@ -79,6 +85,8 @@ def benchmark_markdown(summary: BenchmarkSummary, label: str, plot: str | None) 
         f"Never solved (no correct sample in {bench.n}): {solved_none} of {len(bench.problems)} problems "
         f"({percent(summary.never_solved)}%).",
     ]
+    if summary.subsets:
+        parts.append(run_subsets_markdown(summary.subsets, curve.ks[-1]))
     if plot:
         parts.append(f"![{bench.name} pass@k]({plot})")
     return "\n\n".join(parts)

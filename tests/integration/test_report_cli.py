@@ -159,6 +159,19 @@ def expected_crossover(base: list[float], other: list[float]) -> int | None:
     return None
 
 
+def paper_histogram(counts: list[int]) -> list[float]:
+    """Fig. 5's bins: exactly 0, (0, .1], ..., (.8, .9], (.9, 1), exactly 1, by rational edges."""
+    bins = [0] * 12
+    for c in counts:
+        share = Fraction(c, N)
+        if share in (0, 1):
+            bins[0 if share == 0 else 11] += 1
+        else:
+            (i,) = [i for i in range(1, 11) if Fraction(i - 1, 10) < share <= Fraction(i, 10)]
+            bins[i] += 1
+    return [b / len(counts) for b in bins]
+
+
 @pytest.fixture(scope="module")
 def comparison(runs, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("compare")
@@ -184,10 +197,8 @@ def test_compare_numbers(comparison, benchmark):
         "neither": [i for i, b, r in problems if not b and not r],
     }
     for label, column in (("scripted-base", 1), ("scripted-rl", 2)):
-        bins = [0] * 10
-        for problem in problems:
-            bins[min(int(problem[column] / N * 10), 9)] += 1
-        assert result["models"][label]["accuracy_histogram"] == pytest.approx([b / len(problems) for b in bins])
+        assert result["models"][label]["accuracy_histogram"] == pytest.approx(
+            paper_histogram([problem[column] for problem in problems]))
 
 
 def test_compare_gsm8k_has_a_crossover_and_both_one_sided_sets(comparison):
@@ -209,7 +220,130 @@ def test_compare_plot_files(comparison):
     ids = svg_ids(comparison / "passk_gsm8k_curves.svg")
     assert sorted(i for i in ids if i.startswith(("curve-", "band-"))) == ["band-0", "band-1", "curve-0", "curve-1"]
     bars = [i for i in svg_ids(comparison / "passk_gsm8k_accuracy_hist.svg") if i.startswith("hist-")]
-    assert sorted({b.rsplit("-", 1)[0] for b in bars}) == ["hist-0", "hist-1"] and len(bars) == 20
+    assert sorted({b.rsplit("-", 1)[0] for b in bars}) == ["hist-0", "hist-1"] and len(bars) == 24
+    ids = svg_ids(comparison / "passk_gsm8k_difference.svg")
+    assert sorted(i for i in ids if i.startswith(("diff-", "band-"))) == ["band-0", "diff-0"]
+    ids = svg_ids(comparison / "passk_gsm8k_models.svg")
+    assert sorted(i for i in ids if i.startswith("bar-")) == ["bar-0-0", "bar-0-1", "bar-1-0", "bar-1-1"]
+    assert "base-line" in ids
+    for name in ("curves", "accuracy_hist", "difference", "models"):
+        assert f"(passk_gsm8k_{name}.png)" in (comparison / "summary.md").read_text()
+
+
+def mcnemar_p(only_base: int, only_other: int) -> float:
+    """Exact two-sided: outcomes of Binomial(m, 1/2) no likelier than the one observed."""
+    m = only_base + only_other
+    return float(Fraction(sum(comb(m, i) for i in range(m + 1) if comb(m, i) <= comb(m, only_base)), 2**m))
+
+
+@pytest.mark.parametrize("benchmark", [*TASKS, "passk_math"])
+def test_compare_paired_statistics(comparison, benchmark):
+    problems = problems_of(benchmark)
+    base = exact_curve([b for _, b, _ in problems])
+    rl = exact_curve([r for _, _, r in problems])
+    result = json.loads((comparison / "compare.json").read_text())["benchmarks"][benchmark]
+    versus = result["versus_base"]["scripted-rl"]
+    assert versus["delta_se_k"] == N and versus["delta_se_name"] == f"ΔSE@{N}"  # n < 256: never the bare name
+    paired = versus["paired"]
+    assert paired["ks"] == list(range(1, N + 1)) and paired["confidence"] == 0.95
+    assert paired["difference"] == pytest.approx([b - r for b, r in zip(base, rl)], abs=1e-12)
+    assert all(lo - 1e-12 <= d <= hi + 1e-12 for lo, d, hi in zip(paired["low"], paired["difference"], paired["high"]))
+    assert all(paired["difference"][k - 1] > 0 for k in paired["base_ahead"])
+    assert all(paired["difference"][k - 1] < 0 for k in paired["other_ahead"])
+    assert paired["crossover_k"] == versus["crossover_k"] == expected_crossover(base, rl)
+    only_base = sum(1 for _, b, r in problems if b and not r)
+    only_other = sum(1 for _, b, r in problems if r and not b)
+    assert versus["mcnemar"] == {"only_base": only_base, "only_other": only_other,
+                                 "p_value": pytest.approx(mcnemar_p(only_base, only_other), rel=1e-12)}
+
+
+def test_compare_summary_has_the_paired_columns(comparison):
+    summary = (comparison / "summary.md").read_text()
+    section = summary.split("## passk_gsm8k")[1].split("## ")[0]
+    assert "| ΔSE@16 = pass@16(base) − pass@1 (pts) |" in section and "McNemar p" in section
+    assert "| k | scripted-base − scripted-rl (pts) [95% CI] | ahead |" in section
+    rows = [line for line in section.splitlines() if re.match(r"\| (1|2|4|8|16) \| [+-]\d", line)]
+    assert [int(row.split("|")[1]) for row in rows] == [1, 2, 4, 8, 16]
+    assert "scripted-rl vs scripted-base, paired: scripted-base ahead with 95% confidence at k = " in section
+
+
+def test_compare_writes_the_model_table(comparison):
+    with (comparison / "table.csv").open() as f:
+        rows = {(r["model"], r["group"], r["column"]): r["value"] for r in csv.DictReader(f)}
+    for benchmark in [*TASKS, "passk_math"]:
+        group = f"{benchmark} (n = {N})"
+        problems = problems_of(benchmark)
+        base = exact_curve([b for _, b, _ in problems])
+        rl = exact_curve([r for _, _, r in problems])
+        for label, curve in (("scripted-base", base), ("scripted-rl", rl)):
+            assert float(rows[(label, group, "pass@1")]) == pytest.approx(curve[0], abs=1e-12)
+            assert float(rows[(label, group, f"pass@{N}")]) == pytest.approx(curve[-1], abs=1e-12)
+        assert rows[("scripted-base", group, f"ΔSE@{N}")] == ""
+        assert float(rows[("scripted-rl", group, f"ΔSE@{N}")]) == pytest.approx(base[-1] - rl[0], abs=1e-12)
+    tex = (comparison / "table.tex").read_text()
+    assert r"\begin{tabular}{l rrr rrr rrr rrr rrr rrr}" in tex
+    assert r"\multicolumn{3}{c}{passk\_gsm8k (n = 16)}" in tex
+    assert [line.split(" & ")[0] for line in tex.splitlines()[10:12]] == ["scripted-base", "scripted-rl"]
+    assert "| scripted-rl |" in (comparison / "table.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def with_subjects(runs, tmp_path_factory) -> dict[str, Path]:
+    """Both runs with their MATH500 documents carrying the mirror's ``subject`` and ``level``
+    (added here where the math adapter left them out of the documents)."""
+    mirror = (DATA / "math500" / "test.jsonl").read_text().splitlines()
+    rows = {row["unique_id"]: row for row in map(json.loads, mirror)}
+    out = {}
+    for profile, run in runs.items():
+        out[profile] = tmp_path_factory.mktemp(f"subjects_{profile}")
+        shutil.copytree(run, out[profile], dirs_exist_ok=True)
+        path = samples_file(out[profile], "passk_math500")
+        lines = [json.loads(x) for x in path.read_text().splitlines()]
+        for line in lines:
+            row = rows[line["doc"]["id"]]
+            line["doc"].setdefault("subject", row["subject"])
+            line["doc"].setdefault("level", row["level"])
+        path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return out
+
+
+def subsets_expected(field: str, prefix: str = "") -> dict[str, list[tuple[str, int, int]]]:
+    """value -> [(id, base c, rl c)] from the fixture's rates and fields."""
+    rows = [json.loads(x) for x in (DATA / "math500" / "test.jsonl").read_text().splitlines()]
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for row, (pid, b, r) in zip(rows, fixture_problems("passk_math500")):
+        out.setdefault(str(row[field]), []).append((prefix + pid, b, r))
+    return out
+
+
+def mean_pass(counts: list[int], k: int) -> float:
+    return float(sum(1 - Fraction(comb(N - c, k), comb(N, k)) for c in counts) / len(counts))
+
+
+@pytest.mark.parametrize("benchmark, prefix", [("passk_math500", ""), ("passk_math", "passk_math500/")])
+def test_report_and_compare_break_math500_down_by_subject_and_level(with_subjects, tmp_path, benchmark, prefix):
+    ok(tool("compare", with_subjects["base"], with_subjects["rl"], "--out", tmp_path / "cmp", "--no-plots",
+            "--bootstrap", "20"))
+    ok(tool("report", with_subjects["base"], "--out", tmp_path / "report", "--no-plots", "--bootstrap", "20"))
+    compared = json.loads((tmp_path / "cmp" / "compare.json").read_text())["benchmarks"][benchmark]["subsets"]
+    reported = json.loads((tmp_path / "report" / f"{benchmark}_curve.json").read_text())["subsets"]
+    assert list(compared) == list(reported) == ["subject", "level"]
+    for field, values in (("subject", ["Algebra", "Geometry", "Precalculus"]), ("level", ["1", "2", "5"])):
+        expected = subsets_expected(field, prefix)
+        assert [row["value"] for row in compared[field]] == values and sorted(expected) == sorted(values)
+        for row, report_row in zip(compared[field], reported[field]):
+            group = expected[row["value"]]
+            base, rl = [b for _, b, _ in group], [r for _, _, r in group]
+            assert row["problems"] == report_row["problems"] == len(group)
+            for label, counts in (("scripted-base", base), ("scripted-rl", rl)):
+                assert row["models"][label] == pytest.approx({"pass@1": mean_pass(counts, 1),
+                                                              f"pass@{N}": mean_pass(counts, N)})
+            assert row["versus_base"]["scripted-rl"] == {"only_base": [i for i, b, r in group if b and not r],
+                                                         "only_other": [i for i, b, r in group if r and not b]}
+            assert report_row["pass@1"] == pytest.approx(mean_pass(base, 1))
+            assert report_row["never_solved"] == pytest.approx(sum(b == 0 for b in base) / len(base))
+    assert "By subject:" in (tmp_path / "cmp" / "summary.md").read_text()
+    assert "By level:" in (tmp_path / "report" / "summary.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -366,3 +500,60 @@ def test_usage_errors_are_one_line(command, tmp_path):
 def test_tasks_path_still_works():
     proc = ok(tool("tasks-path"))
     assert (Path(proc.stdout.strip()) / "passk_gsm8k" / "passk_gsm8k.yaml").is_file()
+
+
+def test_trajectory_reads_steps_from_folder_names(runs, rescored, tmp_path):
+    steps = {"step_0": runs["base"], "ckpt-100": runs["rl"], "global_step_200": rescored["paper"]}
+    for name, run in steps.items():
+        shutil.copytree(run, tmp_path / name)
+    out = tmp_path / "trajectory"
+    ok(tool("trajectory", *(tmp_path / name for name in ("global_step_200", "step_0", "ckpt-100")), "--k", "4",
+            "--out", out, "--bootstrap", "200"))
+    result = json.loads((out / "trajectory.json").read_text())
+    for benchmark in [*TASKS, "passk_math"]:
+        problems = problems_of(benchmark)
+        curves = {0: exact_curve([b for _, b, _ in problems]), 100: exact_curve([r for _, _, r in problems])}
+        curves[200] = curves[0]  # the base run graded again in paper mode: the same verdicts
+        points = result["benchmarks"][benchmark]["points"]
+        assert [p["step"] for p in points] == [0, 100, 200] and result["benchmarks"][benchmark]["k"] == [1, 4, N]
+        for point in points:
+            for k in (1, 4, N):
+                value = point["pass_at_k"][str(k)]
+                assert value["value"] == pytest.approx(curves[point["step"]][k - 1], abs=1e-12)
+                assert value["low"] - 1e-12 <= value["value"] <= value["high"] + 1e-12
+    ids = svg_ids(out / "passk_gsm8k_trajectory.svg")
+    assert sorted(i for i in ids if i.startswith(("step-", "band-"))) == [
+        "band-0", "band-1", "band-2", "step-0", "step-1", "step-2"]
+    with Image.open(out / "passk_gsm8k_trajectory.png") as png:
+        assert png.size == PNG_SIZE
+    table = (out / "table.md").read_text()
+    assert "| 100 (scripted-rl) |" in table and "| 200 (scripted-base [paper]) |" in table
+    assert r"\toprule" in (out / "table.tex").read_text() and (out / "table.csv").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "no training step in the names of"),
+    (["--steps", "5,5"], "two runs have the same step"),
+    (["--steps", "1"], "--steps has 1 values for 2 runs"),
+    (["--steps", "0,x"], "--steps takes comma-separated numbers"),
+])
+def test_trajectory_usage_errors_are_one_line(runs, tmp_path, args, message):
+    proc = tool("trajectory", runs["base"], runs["rl"], *args, "--out", tmp_path / "t", "--no-plots")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("lm-eval-passk: error: ") and proc.stderr.count("\n") == 1 and message in proc.stderr
+
+
+def test_trajectory_leaves_an_incomplete_step_out_and_writes_the_rest(runs, tmp_path):
+    run = tmp_path / "interrupted"
+    shutil.copytree(runs["rl"], run)
+    gsm8k = samples_file(run, "passk_gsm8k")
+    gsm8k.write_text("".join(gsm8k.read_text().splitlines(keepends=True)[:4]))
+    proc = tool("trajectory", runs["base"], run, "--steps", "0,50", "--out", tmp_path / "t", "--no-plots",
+                "--bootstrap", "20")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "passk_gsm8k: incomplete samples file, 4 of 9 problems" in proc.stderr
+    assert proc.stderr.count("lm-eval-passk: error:") == 1
+    assert "scripted-rl has 4 of the 9 problems (its run is incomplete)" in proc.stderr
+    result = json.loads((tmp_path / "t" / "trajectory.json").read_text())["benchmarks"]
+    assert [p["step"] for p in result["passk_gsm8k"]["points"]] == [0]
+    assert [p["step"] for p in result["passk_math500"]["points"]] == [0, 50]

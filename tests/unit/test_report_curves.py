@@ -3,18 +3,24 @@ by enumerating every choice of samples."""
 
 from __future__ import annotations
 
+import random
 import statistics
 from fractions import Fraction
 from itertools import combinations
 from math import comb, sqrt
 
+import numpy as np
 import pytest
 
 from lm_eval_passk.report.curves import (
     Curve,
+    HISTOGRAM_BINS,
     accuracy_histogram,
     crossover_k,
+    crossover_ks,
     delta_se,
+    delta_se_k,
+    delta_se_name,
     maj_at_k,
     never_solved,
     pass_at_k_curve,
@@ -110,11 +116,39 @@ def test_majority_of_hopeless_and_certain_problems_is_exact():
     assert maj_at_k(problems, [1, 2, 4]) == {1: 1 / 3, 2: 1 / 3, 4: 1 / 3}
 
 
-def test_never_solved_and_histogram():
+def test_never_solved():
     problems = [problem(c, 10, str(c)) for c in (0, 0, 1, 5, 9, 10)]
     assert never_solved(problems) == pytest.approx(2 / 6)
-    # bins [0, .1), [.1, .2), ..., [.9, 1.0]: 0, 0 | .1 | .5 | .9, 1.0
-    assert accuracy_histogram(problems) == pytest.approx([2 / 6, 1 / 6, 0, 0, 0, 1 / 6, 0, 0, 0, 2 / 6])
+
+
+def test_histogram_has_the_papers_bins():
+    # Fig. 5: exactly 0 | (0, .1] | (.1, .2] | ... | (.8, .9] | (.9, 1) | exactly 1
+    assert HISTOGRAM_BINS == ("0", "(0.0, 0.1]", "(0.1, 0.2]", "(0.2, 0.3]", "(0.3, 0.4]", "(0.4, 0.5]",
+                              "(0.5, 0.6]", "(0.6, 0.7]", "(0.7, 0.8]", "(0.8, 0.9]", "(0.9, 1.0)", "1")
+    cases = [  # (c, n, bin), placed by hand
+        (0, 10, 0), (1, 10, 1), (1, 9, 2), (3, 10, 3), (6, 20, 3), (1, 3, 4), (5, 10, 5), (2, 3, 7),
+        (9, 10, 9), (19, 20, 10), (127, 128, 10), (10, 10, 11), (1, 1, 11), (0, 1, 0), (1, 128, 1),
+    ]
+    problems = [problem(c, n, f"{c}/{n}") for c, n, _ in cases]
+    expected = [0] * 12
+    for _, _, b in cases:
+        expected[b] += 1
+    assert accuracy_histogram(problems) == pytest.approx([e / len(cases) for e in expected])
+
+
+def test_histogram_edges_hold_for_every_n():
+    # Against rational edges: bin i (1..10) holds (i-1)/10 < c/n <= i/10, save c/n = 1.
+    for n in range(1, 41):
+        for c in range(n + 1):
+            share = Fraction(c, n)
+            if c == 0:
+                b = 0
+            elif c == n:
+                b = 11
+            else:
+                (b,) = [i for i in range(1, 11) if Fraction(i - 1, 10) < share <= Fraction(i, 10)]
+            hist = accuracy_histogram([problem(c, n)])
+            assert hist[b] == 1 and sum(hist) == 1, (c, n)
 
 
 @pytest.mark.parametrize("base, other, expected", [
@@ -129,8 +163,33 @@ def test_crossover(base, other, expected):
     assert crossover_k(curve(base), curve(other)) == expected
 
 
-def test_delta_se_is_base_at_its_largest_k_minus_other_at_1():
-    assert delta_se(curve([0.2, 0.5, 0.9]), curve([0.6, 0.7, 0.75])) == pytest.approx(0.3)
+def scan_crossover(diff: list[float]) -> int:
+    """First k from which the base is ahead and never behind again; 0 if none (by scanning)."""
+    for k in range(1, len(diff) + 1):
+        if diff[k - 1] > 0 and all(d >= 0 for d in diff[k - 1:]):
+            return k
+    return 0
+
+
+def test_vectorised_crossover_matches_a_scan():
+    rng = random.Random(5)
+    rows = [[rng.choice([-0.2, -0.1, 0.0, 0.1, 0.3]) for _ in range(12)] for _ in range(2000)]
+    assert crossover_ks(np.array(rows)).tolist() == [scan_crossover(row) for row in rows]
+
+
+def test_delta_se_below_256_is_taken_at_the_largest_k_and_named_so():
+    base, other = curve([0.2, 0.5, 0.9]), curve([0.6, 0.7, 0.75])
+    assert delta_se_k(base, other) == 3 and delta_se_name(3) == "ΔSE@3"
+    assert delta_se(base, other) == pytest.approx(0.9 - 0.6)
+    # the largest k both curves have
+    assert delta_se_k(curve([0.1] * 64), curve([0.1] * 32)) == 32
+
+
+def test_delta_se_is_the_papers_at_256_even_with_more_samples():
+    base = curve([i / 1024 for i in range(1, 1025)])  # pass@k = k / 1024
+    other = curve([0.3] * 1024)
+    assert delta_se_k(base, other) == 256 and delta_se_name(256) == "ΔSE"
+    assert delta_se(base, other) == pytest.approx(256 / 1024 - 0.3)
 
 
 def test_solvable_sets():
