@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .isolation import Isolation, candidates, command
+from .isolation import Isolation, command, native_fallbacks, preferred
 from .wire import FrameReader, ProtocolError, loads_data
 
 _ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp",
@@ -61,17 +61,32 @@ def probe():
 
 
 def detect() -> Isolation:
-    """The strongest isolation that runs a program here (probed, about 0.1 s), with
-    a warning added if programs can reach the network."""
-    for isolation in candidates():
-        outcome = run_program(_PROBE, [[]], mode="call", entry="probe", time_limits=[10], load_s=30,
-                              limits=Limits(), isolation=isolation)
-        if outcome.status == "completed":
-            if outcome.outputs[0] != ["lo"]:  # a private network namespace has loopback only
-                return Isolation(isolation.bwrap, isolation.drop_root, (
-                    *isolation.warnings, "the kernel refused a private network namespace: programs can reach the network"))
-            return isolation
-    raise RuntimeError(f"cannot start a sandboxed Python here: {outcome.error}")
+    """The strongest isolation that runs a program here (probed, about 0.1 s each)."""
+    bwrap = preferred()
+    missing = "bubblewrap is not installed"
+    if bwrap:
+        found = _probe(bwrap)
+        if isinstance(found, Isolation):
+            return found
+        missing = f"{bwrap.bwrap} cannot start Python here ({found})"
+    for isolation in native_fallbacks(missing):
+        found = _probe(isolation)
+        if isinstance(found, Isolation):
+            return found
+    raise RuntimeError(f"cannot start a sandboxed Python here: {found}")
+
+
+def _probe(isolation: Isolation) -> Isolation | str:
+    """``isolation`` if it runs a program (with a warning added if the program can
+    reach the network), else why not."""
+    outcome = run_program(_PROBE, [[]], mode="call", entry="probe", time_limits=[10], load_s=30,
+                          limits=Limits(), isolation=isolation)
+    if outcome.status != "completed":
+        return outcome.error or outcome.status
+    if outcome.outputs[0] != ["lo"]:  # a private network namespace has loopback only
+        return Isolation(isolation.bwrap, isolation.drop_root, (
+            *isolation.warnings, "the kernel refused a private network namespace: programs can reach the network"))
+    return isolation
 
 
 def run_program(

@@ -13,20 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from sandbox_fixtures import answer_key, host_sockets, isolation  # noqa: F401 - fixtures
 
 from lm_eval_passk.code.grading import grade_programs
-from lm_eval_passk.code.sandbox import Limits, detect
+from lm_eval_passk.code.sandbox import Limits
 from lm_eval_passk.code.suites import Suite
 
 SECRET = "passk-secret-7f3a"
-
-
-@pytest.fixture(scope="module")
-def isolation():
-    found = detect()
-    if found.bwrap is None:
-        pytest.skip("bubblewrap is not installed: the hostile corpus needs the full sandbox")
-    return found
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def listener():
 HONEST = "def f():\n    return 42\n"
 
 
-def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
+def hostile_corpus(canary: Path, port: int, unix_socket: str, answer_thief: str) -> dict[str, str]:
     return {
         "fork bomb": "import os\ndef f():\n    while True:\n        os.fork()\n",
         "fork bomb that swallows errors": (
@@ -78,6 +71,9 @@ def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
         "rm -rf ~": "import os, shutil\ndef f():\n    shutil.rmtree(os.path.expanduser('~'))\n    return 42\n",
         "socket to the harness": (
             f"import socket\ndef f():\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    return 42\n"),
+        "socket to a host unix socket": (
+            f"import socket\ndef f():\n    socket.socket(socket.AF_UNIX).connect({unix_socket!r})\n    return 42\n"),
+        "answer key of the data mirror": answer_thief,
         "socket to the internet": "import socket\ndef f():\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    return 42\n",
         "allocate 10 GB": "def f():\n    x = bytearray(10 * 2**30)\n    return 42\n",
         "print forever": "def f():\n    while True:\n        print('spam' * 100)\n",
@@ -124,10 +120,12 @@ def _uid(pid: str) -> int | None:
         return None
 
 
-def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, monkeypatch):
+def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, host_sockets, answer_key,
+                                                  monkeypatch):
     port, accepted = listener
+    unix_socket, _, unix_accepted = host_sockets
     monkeypatch.setenv("PASSK_TEST_SECRET", SECRET)
-    corpus = hostile_corpus(canary, port)
+    corpus = hostile_corpus(canary, port, unix_socket, answer_key.thief)
     suite = Suite(rules="lcb", mode="call", entry="f", prefix="", inputs=[[]], expected=[42], time_limits=[2.0])
     env_suite = Suite(rules="lcb", mode="call", entry="f", prefix="", inputs=[[]], expected=[SECRET], time_limits=[2.0])
     programs = []
@@ -155,7 +153,7 @@ def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, m
     assert sorted(p.name for p in canary.iterdir()) == ["keep.txt"]
     assert (canary / "keep.txt").read_text() == "keep"
     assert not Path("/var/tmp/passk-escape").exists() and not Path("/tmp/passk-escape").exists()
-    assert accepted == []
+    assert accepted == [] and unix_accepted == []
     assert outliving(sandbox_processes()) == []
 
 
