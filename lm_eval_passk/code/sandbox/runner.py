@@ -46,8 +46,9 @@ UNREPRESENTABLE = object()
 @dataclass
 class Outcome:
     status: str
-    """completed | stopped (``accept`` refused an output) | timeout | memory |
-    runtime_error | load_error | violation (output limit, corrupt protocol)."""
+    """completed | stopped (``accept`` refused an output) | timeout | memory
+    (MemoryError, or killed by the out-of-memory killer) | runtime_error | load_error |
+    violation (output limit, corrupt protocol)."""
     outputs: list[Any] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     error: str | None = None
@@ -124,6 +125,7 @@ def run_program(
             env = {**_ENV, "HOME": workdir, "TMPDIR": workdir}
             if uid is not None:
                 os.chown(workdir, uid, uid)
+        oom_kills = _oom_kills()
         try:
             proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -137,13 +139,13 @@ def run_program(
             os.close(write_fd)
         try:
             total_s = total_s if total_s is not None else load_s + sum(time_limits)
-            return _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept)
+            return _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept, oom_kills)
         finally:
             _kill(proc, uid if isolation.bwrap is None else None)
             os.close(read_fd)
 
 
-def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept) -> Outcome:
+def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept, oom_kills) -> Outcome:
     outcome = Outcome(status="runtime_error")
     try:
         proc.stdin.write(job)
@@ -172,7 +174,7 @@ def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept) -> Outc
                     selector.unregister(stderr_fd)
                 continue
             if not chunk:
-                return _ended_early(proc, outcome, loaded, tests, stderr_tail)
+                return _ended_early(proc, outcome, loaded, tests, stderr_tail, oom_kills)
             try:
                 arrived = list(frames.feed(chunk))
             except ProtocolError as err:
@@ -225,8 +227,11 @@ def _decode_result(payload: bytes) -> tuple[float, Any]:
     return float(seconds), value
 
 
-def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: bytes) -> Outcome:
-    """The result channel closed before the last test: say why from the exit status."""
+def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: bytes,
+                 oom_kills: int | None) -> Outcome:
+    """The result channel closed before the last test: say why from the exit status
+    (and, for SIGKILL, from whether the kernel's out-of-memory killer acted meanwhile:
+    a program may kill itself too)."""
     try:
         code = proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
@@ -236,14 +241,32 @@ def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: 
         outcome.status, outcome.error = "violation", "output or file over the size limit"
     elif signum == signal.SIGXCPU:
         outcome.status, outcome.error = "timeout", "CPU time limit"
+    elif signum == signal.SIGKILL and oom_kills is not None and (_oom_kills() or 0) > oom_kills:
+        outcome.status, outcome.error = "memory", "killed by the kernel's out-of-memory killer"
     elif signum == signal.SIGKILL:
-        outcome.status, outcome.error = "memory", "killed (out of memory)"
+        outcome.status = "runtime_error"
+        outcome.error = ("killed by SIGKILL, not by the out-of-memory killer (by the program itself, or at the "
+                         "CPU-time limit if it ignored SIGXCPU)" if oom_kills is not None else
+                         "killed by SIGKILL (this system does not say whether it ran out of memory)")
     else:
         where = f"during test {tests}" if loaded else "before its tests ran"
         detail = stderr_tail.decode(errors="replace").strip()[-300:]
         outcome.status = "runtime_error"
         outcome.error = f"the program exited {where} (exit status {code})" + (f": {detail}" if detail else "")
     return outcome
+
+
+def _oom_kills() -> int | None:
+    """How many processes the kernel's out-of-memory killer has ended on this machine
+    (/proc/vmstat, Linux 4.13+), or None where it does not say."""
+    try:
+        with open("/proc/vmstat") as f:
+            for line in f:
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _kill(proc: subprocess.Popen, stray_uid: int | None) -> None:

@@ -82,6 +82,7 @@ def hostile_corpus(canary: Path, port: int, unix_socket: str, answer_thief: str)
             "import os, time\ndef f():\n    if os.fork() == 0:\n        os.setsid()\n        time.sleep(10**6)\n"
             "    time.sleep(10**6)\n"),
         "os._exit": "import os\ndef f():\n    os._exit(0)\n",
+        "SIGKILL to itself": "import os, signal\ndef f():\n    os.kill(os.getpid(), signal.SIGKILL)\n",
         "sys.exit(0) before the tests": "import sys\nsys.exit(0)\ndef f():\n    return 42\n",
         "monkey-patched builtins": (
             "import builtins, math, operator\nbuiltins.isinstance = lambda *a: True\nbuiltins.len = lambda x: 0\n"
@@ -148,6 +149,7 @@ def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, h
     assert by_name["reading environment variables"].verdict == "wrong_answer"
     assert by_name["sys.exit(0) before the tests"].verdict == "runtime_error"
     assert by_name["os._exit"].verdict == "runtime_error"
+    assert by_name["SIGKILL to itself"].verdict == "runtime_error"  # not "memory": no memory ran out
     assert elapsed < 120
     # nothing outside changed, nothing reached the harness, nothing lives on
     assert sorted(p.name for p in canary.iterdir()) == ["keep.txt"]
