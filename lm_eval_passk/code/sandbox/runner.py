@@ -112,6 +112,7 @@ def run_program(
     config = {
         "mode": mode, "entry": entry, "results_fd": write_fd, "sys_path": packages,
         "isolate_network": isolation.bwrap is None, "uid": uid if isolation.bwrap else None,
+        "parent_pid": None if isolation.bwrap else os.getpid(),
         "memory_bytes": limits.memory_mb << 20, "open_files": limits.open_files,
         "file_size_bytes": limits.file_size_mb << 20, "processes": limits.processes,
         "cpu_seconds": int(total_s if total_s is not None else load_s + sum(time_limits)) + 1,

@@ -1,12 +1,14 @@
 """How a sandboxed program ends: a SIGKILL is labelled 'memory' only when the kernel's
-out-of-memory killer sent it."""
+out-of-memory killer sent it, and a program dies with the process that runs it."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from sandbox_fixtures import isolation  # noqa: F401 - fixture
 
 from lm_eval_passk.code.sandbox import Limits, run_program
+from lm_eval_passk.code.sandbox.isolation import native_fallbacks
 
 # Runs one program (stdin: {"source", "isolation"}) and prints [status, error]; waits
 # for its input first, so that the test can move it into a cgroup beforehand.
@@ -88,3 +91,55 @@ def test_a_program_the_out_of_memory_killer_ends_is_labelled_memory(isolation):
         out, _ = proc.communicate(job(isolation, source), timeout=120)
     status, error = json.loads(out)
     assert (status, error) == ("memory", "killed by the kernel's out-of-memory killer")
+
+
+def descendants(pid: int) -> list[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        children = [p for p, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def runs(isolation) -> bool:
+    return run_program("def f():\n    return 1\n", [[]], mode="call", entry="f", time_limits=[20], load_s=30,
+                       limits=Limits(), isolation=isolation).outputs == [1]
+
+
+@pytest.mark.parametrize("kind", ["bubblewrap", "native"])
+def test_a_program_dies_at_once_with_the_process_that_runs_it(kind, isolation):
+    chosen = isolation if kind == "bubblewrap" else next(i for i in native_fallbacks("test") if runs(i))
+    proc = start_runner()
+    proc.stdin.write(job(chosen, "import time\ndef f():\n    time.sleep(60)\n"))
+    proc.stdin.close()
+    deadline = time.monotonic() + 30
+    while not any("_child.py" in cmdline(p) for p in descendants(proc.pid) if alive(p)):
+        assert time.monotonic() < deadline, "the sandbox did not start"
+        time.sleep(0.1)
+    time.sleep(2)  # into its sleep
+    family = descendants(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(3)
+    assert [p for p in family if alive(p)] == []
