@@ -17,6 +17,7 @@ from sandbox_fixtures import answer_key, host_sockets, isolation  # noqa: F401 -
 
 from lm_eval_passk.code.grading import grade_programs
 from lm_eval_passk.code.sandbox import Limits
+from lm_eval_passk.code.sandbox.isolation import CHILD
 from lm_eval_passk.code.suites import Suite
 
 SECRET = "passk-secret-7f3a"
@@ -102,11 +103,28 @@ def hostile_corpus(canary: Path, port: int, unix_socket: str, answer_thief: str)
 
 
 def sandbox_processes() -> list[int]:
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and _uid(p) in range(200_000, 250_000)]
+    """Processes under a sandbox uid started by this checkout: its child script is on
+    their command line or an ancestor's (other checkouts' sandboxes share the uids)."""
+    return [int(p) for p in os.listdir("/proc")
+            if p.isdigit() and _uid(p) in range(200_000, 250_000) and _started_here(p)]
+
+
+def _started_here(pid: str) -> bool:
+    script = str(CHILD).encode()
+    for _ in range(64):
+        try:
+            if script in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+            pid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            return False
+        if pid in ("0", "1"):
+            return False
+    return False
 
 
 def outliving(pids: list[int], wait_s: float = 15.0) -> list[int]:
-    """The pids still alive after ``wait_s`` (others' short sandboxes may share the uid range)."""
+    """The pids still alive after ``wait_s``."""
     deadline = time.monotonic() + wait_s
     while pids and time.monotonic() < deadline:
         time.sleep(0.5)
