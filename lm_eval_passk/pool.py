@@ -8,8 +8,8 @@ workers never wait on the parent; the clock of each call starts when the previou
 reply of its worker arrives. Inside a worker a call also has a soft limit (a timer
 signal, a little shorter than the hard one) that ends it without losing the worker.
 
-Run as ``python -m lm_eval_passk.pool module:function soft_timeout_s`` it is
-the worker.
+Run as ``python -m lm_eval_passk.pool module:function soft_timeout_s parent_pid`` it
+is the worker; it dies with its parent at once (Linux), even in the middle of a call.
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ from tqdm.auto import tqdm
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 _READY = "ready"
 _SOFT_SHARE = 0.8  # of the hard limit; the rest is the kill's margin
+_PR_SET_PDEATHSIG = 1
 
 
 class _Worker:
     def __init__(self, target: str, soft_timeout_s: float):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")])))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", __name__, target, str(soft_timeout_s)],
+            [sys.executable, "-m", __name__, target, str(soft_timeout_s), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
         )
         self.fd = self.proc.stdout.fileno()
@@ -179,6 +180,18 @@ def _raise_soft_timeout(signum, frame):
     raise _SoftTimeout
 
 
+def _die_with_parent(pid: int) -> None:
+    """Be killed the moment the process that started us dies: a worker in a long call
+    would otherwise outlive a killed run (and reading stdin it would see the end only
+    after the call)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != pid:  # it died before we asked
+        os._exit(1)
+
+
 def _serve(target: str, soft_timeout_s: float) -> None:
     module, _, name = target.partition(":")
     fn = getattr(importlib.import_module(module), name)
@@ -203,4 +216,5 @@ def _serve(target: str, soft_timeout_s: float) -> None:
 
 
 if __name__ == "__main__":
+    _die_with_parent(int(sys.argv[3]))
     _serve(sys.argv[1], float(sys.argv[2]))

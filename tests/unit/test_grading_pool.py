@@ -4,8 +4,13 @@ checked against a target whose result and running time are known exactly."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +84,57 @@ def test_a_target_that_cannot_be_imported_is_an_error_not_silent_zeros():
 
 def test_no_inputs_start_no_workers():
     assert map_with_timeout("no_such_module_here:f", [], timeout_s=5, fallback=None) == ([], 0)
+
+
+# A target that marks the moment its call starts, then sleeps through it.
+SLOW_TARGET = """
+import time
+from pathlib import Path
+def mark_then_sleep(marker, seconds):
+    Path(marker).touch()
+    time.sleep(seconds)
+"""
+
+
+def _state(pid: int) -> str | None:
+    """The process state letter (Z: a zombie, dead but not reaped), None when gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_die_at_once_with_a_killed_run(tmp_path):
+    (tmp_path / "slow_target.py").write_text(SLOW_TARGET)
+    markers = [str(tmp_path / f"started-{i}") for i in range(2)]
+    run = (
+        "from lm_eval_passk.pool import map_with_timeout\n"
+        f"map_with_timeout('slow_target:mark_then_sleep', [[m, 60] for m in {markers!r}], timeout_s=120, "
+        "fallback=None, workers=2, batch_size=1)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-c", run], env=env)
+    deadline = time.monotonic() + 60
+    while not all(Path(m).exists() for m in markers):  # both workers are in the middle of a call
+        assert proc.poll() is None and time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.1)
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while any(_state(w) not in (None, "Z") for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [w for w in workers if _state(w) not in (None, "Z")] == []

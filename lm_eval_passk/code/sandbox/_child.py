@@ -27,6 +27,7 @@ import sys
 import time
 
 _CLONE_NEWNET, _CLONE_NEWUSER, _CLONE_NEWIPC = 0x40000000, 0x10000000, 0x08000000
+_PR_SET_PDEATHSIG, _SIGKILL = 1, 9
 _MESSAGE_CHARS = 500
 _EFBIG = 27
 _results_fd = -1  # the pipe to the parent, named in the job
@@ -53,6 +54,15 @@ def isolate_network():
     """Native mode (no bubblewrap): a fresh user + network namespace, if the kernel allows."""
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET | _CLONE_NEWIPC) == 0
+
+
+def die_with_parent(pid):
+    """Native mode: be killed when the process that started us dies (bubblewrap's
+    --die-with-parent does this otherwise). Set after the last change of credentials,
+    which clears it."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, _SIGKILL)
+    if os.getppid() != pid:  # it died before we asked
+        os._exit(1)
 
 
 def apply_limits(config):
@@ -160,6 +170,8 @@ def main():
         isolate_network()  # best effort: the parent probed it once and warned if it fails
     if config["uid"] is not None:
         drop_root(config["uid"])
+    if config["parent_pid"] is not None:
+        die_with_parent(config["parent_pid"])
     sys.path.extend(config["sys_path"])
     apply_limits(config)
     source, inputs = job["source"], job["inputs"]

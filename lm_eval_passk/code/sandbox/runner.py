@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .isolation import Isolation, candidates, command
+from .isolation import Isolation, command, native_fallbacks, preferred
 from .wire import FrameReader, ProtocolError, loads_data
 
 _ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp",
@@ -46,8 +46,9 @@ UNREPRESENTABLE = object()
 @dataclass
 class Outcome:
     status: str
-    """completed | stopped (``accept`` refused an output) | timeout | memory |
-    runtime_error | load_error | violation (output limit, corrupt protocol)."""
+    """completed | stopped (``accept`` refused an output) | timeout | memory
+    (MemoryError, or killed by the out-of-memory killer) | runtime_error | load_error |
+    violation (output limit, corrupt protocol)."""
     outputs: list[Any] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     error: str | None = None
@@ -61,17 +62,32 @@ def probe():
 
 
 def detect() -> Isolation:
-    """The strongest isolation that runs a program here (probed, about 0.1 s), with
-    a warning added if programs can reach the network."""
-    for isolation in candidates():
-        outcome = run_program(_PROBE, [[]], mode="call", entry="probe", time_limits=[10], load_s=30,
-                              limits=Limits(), isolation=isolation)
-        if outcome.status == "completed":
-            if outcome.outputs[0] != ["lo"]:  # a private network namespace has loopback only
-                return Isolation(isolation.bwrap, isolation.drop_root, (
-                    *isolation.warnings, "the kernel refused a private network namespace: programs can reach the network"))
-            return isolation
-    raise RuntimeError(f"cannot start a sandboxed Python here: {outcome.error}")
+    """The strongest isolation that runs a program here (probed, about 0.1 s each)."""
+    bwrap = preferred()
+    missing = "bubblewrap is not installed"
+    if bwrap:
+        found = _probe(bwrap)
+        if isinstance(found, Isolation):
+            return found
+        missing = f"{bwrap.bwrap} cannot start Python here ({found})"
+    for isolation in native_fallbacks(missing):
+        found = _probe(isolation)
+        if isinstance(found, Isolation):
+            return found
+    raise RuntimeError(f"cannot start a sandboxed Python here: {found}")
+
+
+def _probe(isolation: Isolation) -> Isolation | str:
+    """``isolation`` if it runs a program (with a warning added if the program can
+    reach the network), else why not."""
+    outcome = run_program(_PROBE, [[]], mode="call", entry="probe", time_limits=[10], load_s=30,
+                          limits=Limits(), isolation=isolation)
+    if outcome.status != "completed":
+        return outcome.error or outcome.status
+    if outcome.outputs[0] != ["lo"]:  # a private network namespace has loopback only
+        return Isolation(isolation.bwrap, isolation.drop_root, (
+            *isolation.warnings, "the kernel refused a private network namespace: programs can reach the network"))
+    return isolation
 
 
 def run_program(
@@ -96,6 +112,7 @@ def run_program(
     config = {
         "mode": mode, "entry": entry, "results_fd": write_fd, "sys_path": packages,
         "isolate_network": isolation.bwrap is None, "uid": uid if isolation.bwrap else None,
+        "parent_pid": None if isolation.bwrap else os.getpid(),
         "memory_bytes": limits.memory_mb << 20, "open_files": limits.open_files,
         "file_size_bytes": limits.file_size_mb << 20, "processes": limits.processes,
         "cpu_seconds": int(total_s if total_s is not None else load_s + sum(time_limits)) + 1,
@@ -109,6 +126,7 @@ def run_program(
             env = {**_ENV, "HOME": workdir, "TMPDIR": workdir}
             if uid is not None:
                 os.chown(workdir, uid, uid)
+        oom_kills = _oom_kills()
         try:
             proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -122,13 +140,13 @@ def run_program(
             os.close(write_fd)
         try:
             total_s = total_s if total_s is not None else load_s + sum(time_limits)
-            return _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept)
+            return _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept, oom_kills)
         finally:
             _kill(proc, uid if isolation.bwrap is None else None)
             os.close(read_fd)
 
 
-def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept) -> Outcome:
+def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept, oom_kills) -> Outcome:
     outcome = Outcome(status="runtime_error")
     try:
         proc.stdin.write(job)
@@ -157,7 +175,7 @@ def _supervise(proc, read_fd, job, time_limits, load_s, total_s, accept) -> Outc
                     selector.unregister(stderr_fd)
                 continue
             if not chunk:
-                return _ended_early(proc, outcome, loaded, tests, stderr_tail)
+                return _ended_early(proc, outcome, loaded, tests, stderr_tail, oom_kills)
             try:
                 arrived = list(frames.feed(chunk))
             except ProtocolError as err:
@@ -210,8 +228,11 @@ def _decode_result(payload: bytes) -> tuple[float, Any]:
     return float(seconds), value
 
 
-def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: bytes) -> Outcome:
-    """The result channel closed before the last test: say why from the exit status."""
+def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: bytes,
+                 oom_kills: int | None) -> Outcome:
+    """The result channel closed before the last test: say why from the exit status
+    (and, for SIGKILL, from whether the kernel's out-of-memory killer acted meanwhile:
+    a program may kill itself too)."""
     try:
         code = proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
@@ -221,14 +242,32 @@ def _ended_early(proc, outcome: Outcome, loaded: bool, tests: int, stderr_tail: 
         outcome.status, outcome.error = "violation", "output or file over the size limit"
     elif signum == signal.SIGXCPU:
         outcome.status, outcome.error = "timeout", "CPU time limit"
+    elif signum == signal.SIGKILL and oom_kills is not None and (_oom_kills() or 0) > oom_kills:
+        outcome.status, outcome.error = "memory", "killed by the kernel's out-of-memory killer"
     elif signum == signal.SIGKILL:
-        outcome.status, outcome.error = "memory", "killed (out of memory)"
+        outcome.status = "runtime_error"
+        outcome.error = ("killed by SIGKILL, not by the out-of-memory killer (by the program itself, or at the "
+                         "CPU-time limit if it ignored SIGXCPU)" if oom_kills is not None else
+                         "killed by SIGKILL (this system does not say whether it ran out of memory)")
     else:
         where = f"during test {tests}" if loaded else "before its tests ran"
         detail = stderr_tail.decode(errors="replace").strip()[-300:]
         outcome.status = "runtime_error"
         outcome.error = f"the program exited {where} (exit status {code})" + (f": {detail}" if detail else "")
     return outcome
+
+
+def _oom_kills() -> int | None:
+    """How many processes the kernel's out-of-memory killer has ended on this machine
+    (/proc/vmstat, Linux 4.13+), or None where it does not say."""
+    try:
+        with open("/proc/vmstat") as f:
+            for line in f:
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _kill(proc: subprocess.Popen, stray_uid: int | None) -> None:

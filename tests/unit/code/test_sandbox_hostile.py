@@ -13,20 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
+from sandbox_fixtures import answer_key, host_sockets, isolation  # noqa: F401 - fixtures
 
 from lm_eval_passk.code.grading import grade_programs
-from lm_eval_passk.code.sandbox import Limits, detect
+from lm_eval_passk.code.sandbox import Limits
+from lm_eval_passk.code.sandbox.isolation import CHILD
 from lm_eval_passk.code.suites import Suite
 
 SECRET = "passk-secret-7f3a"
-
-
-@pytest.fixture(scope="module")
-def isolation():
-    found = detect()
-    if found.bwrap is None:
-        pytest.skip("bubblewrap is not installed: the hostile corpus needs the full sandbox")
-    return found
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def listener():
 HONEST = "def f():\n    return 42\n"
 
 
-def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
+def hostile_corpus(canary: Path, port: int, unix_socket: str, answer_thief: str) -> dict[str, str]:
     return {
         "fork bomb": "import os\ndef f():\n    while True:\n        os.fork()\n",
         "fork bomb that swallows errors": (
@@ -78,6 +72,9 @@ def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
         "rm -rf ~": "import os, shutil\ndef f():\n    shutil.rmtree(os.path.expanduser('~'))\n    return 42\n",
         "socket to the harness": (
             f"import socket\ndef f():\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    return 42\n"),
+        "socket to a host unix socket": (
+            f"import socket\ndef f():\n    socket.socket(socket.AF_UNIX).connect({unix_socket!r})\n    return 42\n"),
+        "answer key of the data mirror": answer_thief,
         "socket to the internet": "import socket\ndef f():\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    return 42\n",
         "allocate 10 GB": "def f():\n    x = bytearray(10 * 2**30)\n    return 42\n",
         "print forever": "def f():\n    while True:\n        print('spam' * 100)\n",
@@ -86,6 +83,7 @@ def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
             "import os, time\ndef f():\n    if os.fork() == 0:\n        os.setsid()\n        time.sleep(10**6)\n"
             "    time.sleep(10**6)\n"),
         "os._exit": "import os\ndef f():\n    os._exit(0)\n",
+        "SIGKILL to itself": "import os, signal\ndef f():\n    os.kill(os.getpid(), signal.SIGKILL)\n",
         "sys.exit(0) before the tests": "import sys\nsys.exit(0)\ndef f():\n    return 42\n",
         "monkey-patched builtins": (
             "import builtins, math, operator\nbuiltins.isinstance = lambda *a: True\nbuiltins.len = lambda x: 0\n"
@@ -105,11 +103,28 @@ def hostile_corpus(canary: Path, port: int) -> dict[str, str]:
 
 
 def sandbox_processes() -> list[int]:
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and _uid(p) in range(200_000, 250_000)]
+    """Processes under a sandbox uid started by this checkout: its child script is on
+    their command line or an ancestor's (other checkouts' sandboxes share the uids)."""
+    return [int(p) for p in os.listdir("/proc")
+            if p.isdigit() and _uid(p) in range(200_000, 250_000) and _started_here(p)]
+
+
+def _started_here(pid: str) -> bool:
+    script = str(CHILD).encode()
+    for _ in range(64):
+        try:
+            if script in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+            pid = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            return False
+        if pid in ("0", "1"):
+            return False
+    return False
 
 
 def outliving(pids: list[int], wait_s: float = 15.0) -> list[int]:
-    """The pids still alive after ``wait_s`` (others' short sandboxes may share the uid range)."""
+    """The pids still alive after ``wait_s``."""
     deadline = time.monotonic() + wait_s
     while pids and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -124,10 +139,12 @@ def _uid(pid: str) -> int | None:
         return None
 
 
-def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, monkeypatch):
+def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, host_sockets, answer_key,
+                                                  monkeypatch):
     port, accepted = listener
+    unix_socket, _, unix_accepted = host_sockets
     monkeypatch.setenv("PASSK_TEST_SECRET", SECRET)
-    corpus = hostile_corpus(canary, port)
+    corpus = hostile_corpus(canary, port, unix_socket, answer_key.thief)
     suite = Suite(rules="lcb", mode="call", entry="f", prefix="", inputs=[[]], expected=[42], time_limits=[2.0])
     env_suite = Suite(rules="lcb", mode="call", entry="f", prefix="", inputs=[[]], expected=[SECRET], time_limits=[2.0])
     programs = []
@@ -150,12 +167,13 @@ def test_hostile_programs_fail_and_change_nothing(isolation, canary, listener, m
     assert by_name["reading environment variables"].verdict == "wrong_answer"
     assert by_name["sys.exit(0) before the tests"].verdict == "runtime_error"
     assert by_name["os._exit"].verdict == "runtime_error"
+    assert by_name["SIGKILL to itself"].verdict == "runtime_error"  # not "memory": no memory ran out
     assert elapsed < 120
     # nothing outside changed, nothing reached the harness, nothing lives on
     assert sorted(p.name for p in canary.iterdir()) == ["keep.txt"]
     assert (canary / "keep.txt").read_text() == "keep"
     assert not Path("/var/tmp/passk-escape").exists() and not Path("/tmp/passk-escape").exists()
-    assert accepted == []
+    assert accepted == [] and unix_accepted == []
     assert outliving(sandbox_processes()) == []
 
 
