@@ -9,6 +9,7 @@ the timeout workers of ``lm_eval_passk.pool``, so sympy's worst cases are cut of
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from .mathvision_answer import read_answer
 from .mathvision_equal import normalise, plain_value, plain_verdict
 from .problem import MULTI_CHOICE, VisionProblem
 from .text import clean, final_statement, own_answer
+
+log = logging.getLogger(__name__)
 
 EQUAL = f"{__package__}.mathvision_equal:equal"
 _LETTER = r"\(?[A-Z]\)?"
@@ -34,6 +37,8 @@ class MathVisionGrades:
     """Distinct (answer, gold) pairs sent to the workers."""
     failures: int
     """Of those, how many timed out or crashed and count as wrong."""
+    unreadable: int = 0
+    """Responses whose reading raised (scored wrong, with no answer)."""
 
 
 def choice_problem(doc: Mapping[str, Any]) -> VisionProblem:
@@ -63,6 +68,20 @@ def recorded(answer: str) -> str:
     return str(value.numerator) if value is not None and value.denominator == 1 else text
 
 
+def read_response(response: str, doc: Mapping[str, Any],
+                  problem: VisionProblem | None) -> tuple[str | None, bool | None]:
+    """(answer, verdict) of one response: for multiple choice (``problem``) the letter,
+    else the bare expression, whose verdict is ``None`` when only the workers can decide it."""
+    gold = str(doc["answer"])
+    if problem is not None:
+        letter = choice_letter(response, problem)
+        return letter, letter is not None and letter == gold.strip()
+    answer = read_answer(response)
+    if answer is None:
+        return None, False
+    return answer, plain_verdict(answer, gold)
+
+
 def grade_all(
     responses: Sequence[Sequence[str]],
     docs: Sequence[Mapping[str, Any]],
@@ -73,25 +92,22 @@ def grade_all(
 ) -> MathVisionGrades:
     records: list[list[dict[str, Any]]] = []
     pending: dict[tuple[str, str], list[dict[str, Any]]] = {}  # pairs the workers decide
+    unreadable = 0
     for doc, doc_responses in zip(docs, responses, strict=True):
-        gold = str(doc["answer"])
+        problem = choice_problem(doc) if doc.get("options") else None
         rows = []
-        if doc.get("options"):
-            problem = choice_problem(doc)
-            for response in doc_responses:
-                letter = choice_letter(response, problem)
-                rows.append({"answer": letter, "correct": letter is not None and letter == gold.strip()})
-        else:
-            for response in doc_responses:
-                answer = read_answer(response)
-                row = {"answer": None if answer is None else recorded(answer), "correct": False}
-                if answer is not None:
-                    verdict = plain_verdict(answer, gold)
-                    if verdict is None:
-                        pending.setdefault((answer, gold), []).append(row)
-                    else:
-                        row["correct"] = verdict
-                rows.append(row)
+        for response in doc_responses:
+            try:
+                answer, verdict = read_response(response, doc, problem)
+            except Exception:  # one unreadable sample scores 0, the run goes on
+                log.exception("grading a response of MathVision problem %s failed", doc.get("id"))
+                answer, verdict, unreadable = None, False, unreadable + 1
+            row = {"answer": answer, "correct": bool(verdict)}
+            if problem is None and answer is not None:
+                row["answer"] = recorded(answer)
+                if verdict is None:
+                    pending.setdefault((answer, str(doc["answer"])), []).append(row)
+            rows.append(row)
         records.append(rows)
     pairs = sorted(pending, key=lambda p: (p[1], p[0]))  # a worker's batch shares its gold
     verdicts, failures = map_with_timeout(EQUAL, [list(p) for p in pairs], timeout_s=timeout_s, fallback=False,
@@ -99,5 +115,4 @@ def grade_all(
     for pair, verdict in zip(pairs, verdicts):
         for row in pending[pair]:
             row["correct"] = bool(verdict)
-    return MathVisionGrades(records, len(pairs), failures)
-
+    return MathVisionGrades(records, len(pairs), failures, unreadable)

@@ -51,4 +51,6 @@ class MathVisionPassKTask(PassKTask):
         if grades.failures:
             log.warning("%s: %d of %d distinct answers timed out or crashed the grader and count as wrong",
                         self.config.task, grades.failures, grades.compared)
+        if grades.unreadable:
+            log.warning("%s: %d responses could not be graded and count as wrong", self.config.task, grades.unreadable)
         return grades.records

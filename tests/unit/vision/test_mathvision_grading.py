@@ -109,3 +109,17 @@ def test_a_comparison_that_never_ends_counts_as_wrong():
 def test_reading_a_hostile_response_ends(response):
     """Each step of reading is linear in the response: these finish at once."""
     read_answer(response)
+
+
+def test_a_response_that_cannot_be_read_scores_0_and_is_counted(monkeypatch):
+    from lm_eval_passk.vision import mathvision_grading
+
+    def read_answer(response):
+        if response == "unreadable":
+            raise ValueError("a reader bug")
+        return "3"
+
+    monkeypatch.setattr(mathvision_grading, "read_answer", read_answer)
+    grades = grade_all([["unreadable", "\\boxed{3}"]], [{"id": "1", "answer": "3", "options": []}], workers=1)
+    assert grades.records == [[{"answer": None, "correct": False}, {"answer": "3", "correct": True}]]
+    assert (grades.unreadable, grades.compared) == (1, 0)
