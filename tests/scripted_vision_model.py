@@ -1,4 +1,5 @@
-"""A scripted stand-in for a vision-language model, and the images it can read.
+"""A scripted stand-in for a vision-language model, and the images it can read (in
+MathVista and MathVision mirrors, and in a copy of MathVision's Hub layout).
 
 Every fixture image shows red bars on white (:func:`draw_bars`). The model counts the
 bars in the image it is handed (so a run only succeeds when the harness passes the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from lm_eval.api.registry import register_model
@@ -27,6 +29,8 @@ BAR_WIDTH, GAP, HEIGHT = 8, 8, 40
 RED = (220, 20, 20)
 SOLVE_RATE = re.compile(r"\[solve rate (\d)/8\]")
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "vision" / "testmini.json"
+MATHVISION_FIXTURE = FIXTURE.parent / "mathvision_testmini.jsonl"
+"""MATH-V's testmini.jsonl format, plus each problem's bar count (``bars``)."""
 
 
 def draw_bars(count: int) -> Image.Image:
@@ -39,8 +43,9 @@ def draw_bars(count: int) -> Image.Image:
 
 
 def make_mirror(root: Path, images: bool = True) -> Path:
-    """A MathVista mirror of the fixture problems: ``<root>/mathvista/testmini.json`` and,
-    unless told not to, each problem's bar chart where its ``image`` field says."""
+    """A mirror of the fixture problems of both vision benchmarks:
+    ``<root>/mathvista/testmini.json`` and ``<root>/mathvision/testmini.jsonl`` and, unless
+    told not to, each problem's bar chart where its ``image`` field says."""
     folder = root / "mathvista"
     folder.mkdir(parents=True)
     shutil.copy(FIXTURE, folder / "testmini.json")
@@ -48,6 +53,61 @@ def make_mirror(root: Path, images: bool = True) -> Path:
         path = folder / problem["image"]
         path.parent.mkdir(parents=True, exist_ok=True)
         draw_bars(problem["metadata"]["bars"]).save(path)
+    return make_mathvision_mirror(root, images)
+
+
+def mathvision_problems() -> list[dict]:
+    return [json.loads(line) for line in MATHVISION_FIXTURE.read_text().splitlines() if line.strip()]
+
+
+def make_mathvision_mirror(root: Path, images: bool = True) -> Path:
+    """``<root>/mathvision/testmini.jsonl`` and, unless told not to, each problem's bar
+    chart at ``mathvision/images/<id>.jpg`` (the release's archives extracted)."""
+    folder = root / "mathvision"
+    folder.mkdir(parents=True)
+    shutil.copy(MATHVISION_FIXTURE, folder / "testmini.jsonl")
+    for problem in mathvision_problems() if images else ():
+        path = folder / problem["image"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draw_bars(problem["bars"]).save(path)
+    return root
+
+
+# The dataset card of MathLLMs/MathVision: its features and its split files.
+MATHVISION_HUB_FEATURES = {
+    "id": "string", "question": "string", "options": ["string"], "image": "string", "decoded_image": "image",
+    "answer": "string", "solution": "string", "level": "int64", "subject": "string",
+}
+MATHVISION_HUB_CARD = """---
+configs:
+  - config_name: default
+    data_files:
+      - split: test
+        path: data/test-*
+      - split: testmini
+        path: data/testmini-*
+---
+"""
+
+
+def make_mathvision_hub_copy(root: Path, image: Callable[[str], Image.Image]) -> Path:
+    """A dataset folder laid out as the Hub repository MathLLMs/MathVision, holding the
+    fixture problems: its card and parquet files with the Hub's features, each problem's
+    ``decoded_image`` made by ``image(id)``."""
+    import datasets
+
+    def feature(kind):
+        if isinstance(kind, list):
+            return datasets.Sequence(feature(kind[0]))
+        return datasets.Image() if kind == "image" else datasets.Value(kind)
+
+    rows = [{**{k: problem[k] for k in MATHVISION_HUB_FEATURES if k != "decoded_image"},
+             "decoded_image": image(problem["id"])} for problem in mathvision_problems()]
+    features = datasets.Features({name: feature(kind) for name, kind in MATHVISION_HUB_FEATURES.items()})
+    (root / "data").mkdir(parents=True)
+    datasets.Dataset.from_list(rows, features=features).to_parquet(root / "data" / "testmini-00000-of-00001.parquet")
+    datasets.Dataset.from_list(rows[:1], features=features).to_parquet(root / "data" / "test-00000-of-00001.parquet")
+    (root / "README.md").write_text(MATHVISION_HUB_CARD)
     return root
 
 
@@ -59,8 +119,19 @@ def count_bars(image: Image.Image) -> int:
     return sum(1 for x, is_red in enumerate(red) if is_red and (x == 0 or not red[x - 1]))
 
 
+def simplest_root(n: int) -> str:
+    """sqrt(n) as a LaTeX exact value: 12 -> 2\\sqrt{3}."""
+    outer = max(s for s in range(1, n + 1) if n % (s * s) == 0)
+    inner = n // (outer * outer)
+    return str(outer) if inner == 1 else f"{'' if outer == 1 else outer}\\sqrt{{{inner}}}"
+
+
 def true_answer(prompt: str, bars: int) -> tuple[str, str]:
     """(what a correct response states, the kind of answer) for the question asked."""
+    if "A stands for 1" in prompt:  # MathVision options that are pictures: A to E
+        return chr(ord("A") + bars - 1), "letter"
+    if "square root" in prompt:
+        return simplest_root(bars), "root"
     if "Choices:" in prompt:
         letter = re.search(rf"^\(([A-Z])\) {bars}$", prompt, re.MULTILINE)
         return (letter.group(1) if letter else "?"), "letter"
@@ -76,6 +147,8 @@ CORRECT = {
                "Final answer: {a}"),
     "list": ("So the list is \\boxed{{{a}}}.", "The answer is {a}.", "Answer: {a}"),
     "letter": ("The bars match option {a}. \\boxed{{{a}}}", "The answer is ({a}).", "{a}"),
+    # the exact value, the same value unsimplified, a decimal of it
+    "root": ("So the answer is $\\boxed{{{a}}}$.", "The answer is $\\sqrt{{{bars}}}$.", "Final answer: {approx:.2f}"),
 }
 WRONG = ("Hmm, the answer is \\boxed{{{w}}}.", "I cannot see the image clearly, so I cannot answer.",
          "The answer is {w2}.")
@@ -88,9 +161,9 @@ def respond(prompt: str, image: Image.Image, copy: int) -> str:
     bars = count_bars(image)
     answer, kind = true_answer(prompt, bars)
     if copy % 8 < int(rate.group(1)):
-        return CORRECT[kind][copy % 3].format(a=answer)
+        return CORRECT[kind][copy % 3].format(a=answer, bars=bars, approx=bars ** 0.5)
     if kind == "letter":
-        letters = re.findall(r"^\(([A-Z])\) ", prompt, re.MULTILINE)
+        letters = re.findall(r"^\(([A-Z])\) ", prompt, re.MULTILINE) or list("ABCDE")
         at = letters.index(answer)
         wrong = (letters[(at + 1) % len(letters)], letters[(at + 2) % len(letters)])
     else:

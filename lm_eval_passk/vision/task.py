@@ -35,3 +35,22 @@ class VisionPassKTask(PassKTask):
         if failures:
             log.warning("%s: %d responses could not be graded and count as wrong", self.config.task, failures)
         return scored
+
+
+class MathVisionPassKTask(PassKTask):
+    """MathVision (MATH-V): as :class:`VisionPassKTask`, graded by
+    :mod:`lm_eval_passk.vision.mathvision_grading`: multiple choice by option letter,
+    free-form answers (numbers, fractions, roots, pi) by value, each distinct
+    expression comparison under ``grading_timeout`` in worker processes."""
+
+    def score(self, responses, docs):
+        from .mathvision_grading import grade_all
+
+        grades = grade_all(responses, docs, timeout_s=self.settings.grading_timeout,
+                           desc=f"grading {self.config.task}")
+        if grades.failures:
+            log.warning("%s: %d of %d distinct answers timed out or crashed the grader and count as wrong",
+                        self.config.task, grades.failures, grades.compared)
+        if grades.unreadable:
+            log.warning("%s: %d responses could not be graded and count as wrong", self.config.task, grades.unreadable)
+        return grades.records

@@ -21,7 +21,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TASKS = ["passk_math", "passk_gsm8k", "passk_math500", "passk_minerva", "passk_aime24", "passk_amc23", "passk_demo",
-         "passk_vision", "passk_mathvista", "passk_mathvista_all",
+         "passk_vision", "passk_mathvista", "passk_mathvista_all", "passk_mathvision", "passk_mathvision_all",
          "passk_code", "passk_humanevalplus", "passk_livecodebench"]
 DEMO_RUN = ["--model", "dummy", "--tasks", "passk_demo", "--metadata", '{"n": 2}', "--limit", "1"]
 
